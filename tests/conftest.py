@@ -1,0 +1,71 @@
+"""The people of the inspectorate, as fixtures: one per role, with their units."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import person
+from workflow.models import Golongan
+from workflow.roles import Role
+
+
+@pytest.fixture
+def inspektur(db):
+    return person(
+        "inspektur", Role.INSPEKTUR, "sekretariat",
+        full_name="YUNIZAR, S.E., M.P., CGCAE", nip="197006231998031009",
+        golongan=Golongan.IV_C, jabatan="Inspektur",
+    )
+
+
+@pytest.fixture
+def sekretaris(db):
+    return person("sekretaris", Role.SEKRETARIS, "sekretariat", jabatan="Sekretaris",
+                  golongan=Golongan.IV_B)
+
+
+@pytest.fixture
+def irbans(db):
+    return [
+        person(f"irban{n}", Role.IRBAN, f"irban-{n}", jabatan=f"Inspektur Pembantu Wilayah {n}",
+               golongan=Golongan.IV_A)
+        for n in range(1, 5)
+    ]
+
+
+@pytest.fixture
+def irban1(irbans):
+    return irbans[0]
+
+
+@pytest.fixture
+def team(db):
+    return [
+        person("tim1", Role.TIM_PENYUSUN, "sekretariat", jabatan="Analis Perencanaan"),
+        person("tim2", Role.TIM_PENYUSUN, "irban-2", jabatan="Auditor Muda"),
+    ]
+
+
+@pytest.fixture
+def staf(db):
+    return person("staf1", Role.STAF, "sekretariat", jabatan="Pengadministrasi Umum",
+                  golongan=Golongan.III_A)
+
+
+@pytest.fixture
+def outsider(db):
+    """A person with no role in the procedure."""
+    return person("tamu", None, None, jabatan="Pramu Bakti")
+
+
+@pytest.fixture
+def people(inspektur, sekretaris, irbans, team, staf, outsider):
+    """Everyone, by the name the tests use."""
+    return {
+        "inspektur": inspektur,
+        "sekretaris": sekretaris,
+        "irban1": irbans[0], "irban2": irbans[1], "irban3": irbans[2], "irban4": irbans[3],
+        "tim1": team[0], "tim2": team[1],
+        "staf": staf,
+        "outsider": outsider,
+    }

@@ -1,0 +1,608 @@
+"""The people of the inspectorate, the SOP definition, its cycles and the record of every step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+
+from .clock import DAYS, HOURS, MINUTES, TimeStandard
+from .nip import format_nip, normalise_nip, validate_nip
+from .roles import UNIT_HEAD_ROLES, Lane, Role
+
+PROCEDURE_CODE = "perencanaan-kinerja"
+STEP_COUNT = 9
+
+
+class Unit(models.Model):
+    """An organisational unit: the Sekretariat or one of the four Inspektur Pembantu areas."""
+
+    code = models.SlugField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("unit kerja")
+        verbose_name_plural = _("unit kerja")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Golongan(models.TextChoices):
+    """Civil-service rank groups of III and IV; the label is the pangkat of that group."""
+
+    III_A = "III/a", _("Penata Muda")
+    III_B = "III/b", _("Penata Muda Tingkat I")
+    III_C = "III/c", _("Penata")
+    III_D = "III/d", _("Penata Tingkat I")
+    IV_A = "IV/a", _("Pembina")
+    IV_B = "IV/b", _("Pembina Tingkat I")
+    IV_C = "IV/c", _("Pembina Utama Muda")
+    IV_D = "IV/d", _("Pembina Utama Madya")
+    IV_E = "IV/e", _("Pembina Utama")
+
+
+class User(AbstractUser):
+    """A person of the inspectorate: the signature block and the record need all of these."""
+
+    full_name = models.CharField(
+        _("nama lengkap"), max_length=150, help_text=_("Dengan gelar, seperti ditandatangankan.")
+    )
+    nip = models.CharField(
+        _("NIP"), max_length=18, unique=True, null=True, blank=True, validators=[validate_nip]
+    )
+    golongan = models.CharField(_("golongan"), max_length=5, choices=Golongan.choices, blank=True)
+    jabatan = models.CharField(_("jabatan"), max_length=150, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="members",
+    )
+
+    class Meta:
+        ordering = ["full_name", "username"]
+        verbose_name = _("pegawai")
+        verbose_name_plural = _("pegawai")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        self.nip = normalise_nip(self.nip) or None
+
+    @property
+    def pangkat(self) -> str:
+        """The rank name that belongs to the golongan, e.g. "Pembina Utama Muda"."""
+        return str(Golongan(self.golongan).label) if self.golongan else ""
+
+    @property
+    def pangkat_golongan(self) -> str:
+        return f"{self.pangkat}, {self.golongan}" if self.golongan else ""
+
+    @property
+    def nip_display(self) -> str:
+        return format_nip(self.nip or "")
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """The names of this person's groups (one query, then cached on the instance)."""
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.is_active and any(str(role) in self.role_names for role in roles)
+
+
+class LocalDayOff(models.Model):
+    """A day the office is closed that is not a national holiday (set by an administrator)."""
+
+    date = models.DateField(_("tanggal"), unique=True)
+    description = models.CharField(_("keterangan"), max_length=200)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("hari libur lokal")
+        verbose_name_plural = _("hari libur lokal")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.description}"
+
+
+class SopDefinition(models.Model):
+    """The header of a signed SOP document (SOP AP format); its steps hang below it."""
+
+    code = models.SlugField(_("kode"), unique=True)
+    organisation = models.CharField(_("instansi"), max_length=200)
+    number = models.CharField(_("nomor SOP"), max_length=100)
+    name = models.CharField(_("nama SOP"), max_length=200)
+    title = models.CharField(_("judul tabel prosedur"), max_length=200)
+    created_on = models.DateField(_("tanggal pembuatan"))
+    revised_on = models.DateField(_("tanggal revisi"), null=True, blank=True)
+    approved_on = models.DateField(_("tanggal pengesahan"))
+    approver_title = models.CharField(_("disahkan oleh (jabatan)"), max_length=100)
+    approver_name = models.CharField(_("disahkan oleh (nama)"), max_length=150)
+    approver_rank = models.CharField(_("disahkan oleh (pangkat)"), max_length=100)
+    approver_nip = models.CharField(_("disahkan oleh (NIP)"), max_length=18, validators=[validate_nip])
+    legal_basis = models.TextField(_("dasar hukum"), help_text=_("Satu peraturan per baris."))
+    qualifications = models.TextField(_("kualifikasi pelaksana"), help_text=_("Satu per baris."))
+    related_sops = models.TextField(_("keterkaitan"), blank=True, help_text=_("Satu per baris."))
+    equipment = models.TextField(_("peralatan/perlengkapan"), help_text=_("Satu per baris."))
+    warning = models.TextField(_("peringatan"))
+    recording = models.TextField(_("pencatatan dan pendataan"), help_text=_("Satu per baris."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("definisi SOP")
+        verbose_name_plural = _("definisi SOP")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number})"
+
+    @staticmethod
+    def _lines(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    @property
+    def legal_basis_list(self) -> list[str]:
+        return self._lines(self.legal_basis)
+
+    @property
+    def qualifications_list(self) -> list[str]:
+        return self._lines(self.qualifications)
+
+    @property
+    def related_sops_list(self) -> list[str]:
+        return self._lines(self.related_sops)
+
+    @property
+    def equipment_list(self) -> list[str]:
+        return self._lines(self.equipment)
+
+    @property
+    def recording_list(self) -> list[str]:
+        return self._lines(self.recording)
+
+    @property
+    def approver_nip_display(self) -> str:
+        return format_nip(self.approver_nip)
+
+    @property
+    def classification_code(self) -> str:
+        """The archive classification code that opens the SOP number (e.g. 000.7.2)."""
+        return self.number.split("/", 1)[0].strip()
+
+    @classmethod
+    def current(cls) -> SopDefinition:
+        return cls.objects.get(code=PROCEDURE_CODE)
+
+
+class SopStep(models.Model):
+    """One row of the procedure table: what the step needs, who acts, how long, what it makes."""
+
+    TIME_UNITS = [(MINUTES, _("menit")), (HOURS, _("jam")), (DAYS, _("hari"))]
+
+    sop = models.ForeignKey(SopDefinition, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField(_("nomor langkah"))
+    title = models.CharField(_("uraian prosedur"), max_length=300)
+    lane = models.CharField(_("pelaksana"), max_length=20, choices=Lane.choices)
+    requirement = models.TextField(_("persyaratan/kelengkapan"))
+    time_amount = models.PositiveIntegerField(_("waktu (jumlah)"))
+    time_unit = models.CharField(_("waktu (satuan)"), max_length=10, choices=TIME_UNITS)
+    output = models.TextField(_("output"))
+    artefacts = models.JSONField(
+        _("berkas yang diharapkan"), default=list, blank=True,
+        help_text=_("Daftar nama berkas yang diunggah pada langkah ini."),
+    )
+    is_decision = models.BooleanField(
+        _("titik keputusan"), default=False,
+        help_text=_("Langkah pemeriksaan: diteruskan (Ya) atau dikembalikan (Tidak)."),
+    )
+    note = models.CharField(_("keterangan"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["sop", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["sop", "number"], name="unique_step_number_per_sop"),
+        ]
+        verbose_name = _("langkah SOP")
+        verbose_name_plural = _("langkah SOP")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def time_standard(self) -> TimeStandard:
+        return TimeStandard(self.time_amount, self.time_unit)
+
+
+class StepCustom(Mapping):
+    """The `custom=` of a step transition, read from the SOP definition when asked (not at import)."""
+
+    keys_ = ("step", "lane", "title", "time_standard", "input", "output", "artefacts")
+
+    def __init__(self, number: int, kind: str = "complete") -> None:
+        self.number = number
+        self.kind = kind
+
+    def __bool__(self) -> bool:
+        return True
+
+    def _read(self) -> dict[str, Any]:
+        step = SopStep.objects.get(sop__code=PROCEDURE_CODE, number=self.number)
+        return {
+            "step": step.number,
+            "kind": self.kind,
+            "lane": step.lane,
+            "title": step.title,
+            "time_standard": step.time_standard,
+            "input": step.requirement,
+            "output": step.output,
+            "artefacts": list(step.artefacts),
+        }
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "step":
+            return self.number
+        if key == "kind":
+            return self.kind
+        return self._read()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((*self.keys_, "kind"))
+
+    def __len__(self) -> int:
+        return len(self.keys_) + 1
+
+
+class State(models.TextChoices):
+    """Where a cycle stands: the step that waits, or its end."""
+
+    STEP_1 = "step_1", _("Langkah 1: perintah perencanaan kinerja")
+    STEP_2 = "step_2", _("Langkah 2: penyusunan tim")
+    STEP_3 = "step_3", _("Langkah 3: konsep rencana kinerja")
+    STEP_4 = "step_4", _("Langkah 4: penghimpunan data")
+    STEP_5 = "step_5", _("Langkah 5: laporan unit")
+    STEP_6 = "step_6", _("Langkah 6: rapat internal tim")
+    STEP_7 = "step_7", _("Langkah 7: pemeriksaan Sekretaris")
+    STEP_8 = "step_8", _("Langkah 8: persetujuan Inspektur")
+    STEP_9 = "step_9", _("Langkah 9: penggandaan, distribusi, arsip")
+    COMPLETED = "completed", _("Selesai")
+    CANCELLED = "cancelled", _("Dibatalkan")
+
+    @classmethod
+    def for_step(cls, number: int) -> State:
+        return cls(f"step_{number}")
+
+
+OPEN_STATES = [State.for_step(n) for n in range(1, STEP_COUNT + 1)]
+
+
+def step_of_state(state: str) -> int | None:
+    """The step that waits in a state, or None for a finished cycle."""
+    return int(state.removeprefix("step_")) if state.startswith("step_") else None
+
+
+def may_act_on_step(number: int):
+    """The `permission=` of a step transition: the user belongs to the step's lane (read as data)."""
+
+    def permission(cycle: Cycle, user: User) -> bool:
+        return cycle.user_in_lane(user, cycle.sop_step(number).lane)
+
+    permission.__name__ = f"may_act_on_step_{number}"
+    return permission
+
+
+def may_cancel(cycle: Cycle, user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.INSPEKTUR)
+
+
+class CycleQuerySet(models.QuerySet):
+    def open(self) -> CycleQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
+    def late(self, at=None) -> CycleQuerySet:
+        return self.open().filter(due_at__lt=at or timezone.now())
+
+
+class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    """One run of the SOP, e.g. "Perencanaan Kinerja Tahun 2026"."""
+
+    sop = models.ForeignKey(SopDefinition, on_delete=models.PROTECT, related_name="cycles")
+    title = models.CharField(_("judul"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    state = FSMField(_("status"), default=State.STEP_1, choices=State.choices, protected=True)
+    team = models.ManyToManyField(
+        User, verbose_name=_("tim penyusun"), blank=True, related_name="team_cycles"
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("dibuat oleh")
+    )
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    pending_since = models.DateTimeField(_("langkah berjalan sejak"), default=timezone.now)
+    due_at = models.DateTimeField(_("batas waktu langkah"), null=True, blank=True, db_index=True)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    # The head of this cycle's record chain, written in the same transaction as each record, so
+    # that cutting the newest records off the chain shows (see verify_audit).
+    record_count = models.PositiveIntegerField(_("jumlah catatan"), default=0)
+    head_hash = models.CharField(_("hash catatan terakhir"), max_length=64, blank=True)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+        indexes = [models.Index(fields=["state", "due_at"]), models.Index(fields=["year"])]
+        verbose_name = _("siklus")
+        verbose_name_plural = _("siklus")
+
+    def __str__(self) -> str:
+        return self.title
+
+    # --- the SOP definition, read once per instance -------------------------------------------
+    @cached_property
+    def steps(self) -> dict[int, SopStep]:
+        return {step.number: step for step in self.sop.steps.all()}
+
+    def sop_step(self, number: int) -> SopStep:
+        return self.steps[number]
+
+    @property
+    def current_step_number(self) -> int | None:
+        return step_of_state(self.state)
+
+    @property
+    def current_step(self) -> SopStep | None:
+        number = self.current_step_number
+        return self.sop_step(number) if number else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def is_late(self, at=None) -> bool:
+        return self.is_open and self.due_at is not None and self.due_at < (at or timezone.now())
+
+    # --- who may act ----------------------------------------------------------------------------
+    @cached_property
+    def team_ids(self) -> frozenset[int]:
+        return frozenset(self.team.values_list("pk", flat=True))
+
+    @cached_property
+    def reported_unit_ids(self) -> frozenset[int]:
+        return frozenset(self.unit_reports.values_list("unit_id", flat=True))
+
+    def forget_cached_relations(self) -> None:
+        for name in ("steps", "team_ids", "reported_unit_ids"):
+            self.__dict__.pop(name, None)
+
+    def user_in_lane(self, user: User, lane: str) -> bool:
+        """Whether `user` acts in `lane` for this cycle (team and unit scoped where the SOP says)."""
+        if not (user.is_authenticated and user.is_active):
+            return False
+        if lane == Lane.TIM_PENYUSUN:
+            return user.pk in self.team_ids
+        if lane == Lane.UNIT_HEAD:
+            return user.has_role(*UNIT_HEAD_ROLES) and user.unit_id is not None
+        return user.has_role(
+            {
+                Lane.INSPEKTUR: Role.INSPEKTUR,
+                Lane.SEKRETARIS: Role.SEKRETARIS,
+                Lane.IRBAN: Role.IRBAN,
+                Lane.STAF: Role.STAF,
+            }[lane]
+        )
+
+    def may_report_unit(self, user: User) -> bool:
+        """Step 5: a unit head reports once per pass for their own unit."""
+        return (
+            self.state == State.STEP_5
+            and self.user_in_lane(user, self.sop_step(5).lane)
+            and user.unit_id not in self.reported_unit_ids
+        )
+
+    def all_units_reported(self) -> bool:
+        return self.reported_unit_ids >= frozenset(Unit.objects.values_list("pk", flat=True))
+
+    # --- the state machine: one transition per step, returns at 7 and 8, cancel ----------------
+    # The bodies are empty on purpose: the service (workflow.services) locks, checks, writes the
+    # record and the step's data in one transaction; the transition only moves the state.
+    @transition(state, State.STEP_1, State.STEP_2, permission=may_act_on_step(1), custom=StepCustom(1))
+    def complete_step_1(self) -> None:
+        """Memerintahkan merencanakan kinerja."""
+
+    @transition(state, State.STEP_2, State.STEP_3, permission=may_act_on_step(2), custom=StepCustom(2))
+    def complete_step_2(self) -> None:
+        """Penyusunan anggota tim (the team is named here)."""
+
+    @transition(state, State.STEP_3, State.STEP_4, permission=may_act_on_step(3), custom=StepCustom(3))
+    def complete_step_3(self) -> None:
+        """Menyusun konsep rencana kinerja."""
+
+    @transition(state, State.STEP_4, State.STEP_5, permission=may_act_on_step(4), custom=StepCustom(4))
+    def complete_step_4(self) -> None:
+        """Menghimpun data dan menyusun konsep laporan."""
+
+    @transition(
+        state, State.STEP_5, State.STEP_5,
+        permission=lambda cycle, user: cycle.may_report_unit(user),
+        custom=StepCustom(5, kind="report"),
+    )
+    def report_unit(self) -> None:
+        """One unit's report of step 5 (the state stays until every unit has reported)."""
+
+    @transition(
+        state, State.STEP_5, State.STEP_6,
+        conditions=[all_units_reported],
+        permission=may_act_on_step(5),
+        custom=StepCustom(5),
+    )
+    def complete_step_5(self) -> None:
+        """Leave step 5: only when all units have reported."""
+
+    @transition(state, State.STEP_6, State.STEP_7, permission=may_act_on_step(6), custom=StepCustom(6))
+    def complete_step_6(self) -> None:
+        """Rapat internal tim."""
+
+    @transition(state, State.STEP_7, State.STEP_8, permission=may_act_on_step(7), custom=StepCustom(7))
+    def complete_step_7(self) -> None:
+        """The Sekretaris passes the checked draft to the Inspektur."""
+
+    @transition(
+        state, State.STEP_7, State.STEP_6,
+        permission=may_act_on_step(7), custom=StepCustom(7, kind="return"),
+    )
+    def return_step_7(self) -> None:
+        """The Sekretaris returns the draft to the team (with a reason)."""
+
+    @transition(state, State.STEP_8, State.STEP_9, permission=may_act_on_step(8), custom=StepCustom(8))
+    def complete_step_8(self) -> None:
+        """The Inspektur approves and signs."""
+
+    @transition(
+        state, State.STEP_8, State.STEP_7,
+        permission=may_act_on_step(8), custom=StepCustom(8, kind="return"),
+    )
+    def return_step_8(self) -> None:
+        """The Inspektur returns the draft to the Sekretaris (with a reason)."""
+
+    @transition(
+        state, State.STEP_9, State.COMPLETED, permission=may_act_on_step(9), custom=StepCustom(9)
+    )
+    def complete_step_9(self) -> None:
+        """Penggandaan, distribusi dan arsip: the cycle reads "Selesai"."""
+
+    @transition(
+        state, OPEN_STATES, State.CANCELLED,
+        permission=may_cancel, custom={"step": None, "kind": "cancel", "lane": Lane.INSPEKTUR},
+    )
+    def cancel(self) -> None:
+        """The Inspektur stops the cycle (with a reason)."""
+
+    def check_permission(self, transition_name: str, user: User) -> None:
+        from django_fsm import has_transition_perm
+
+        if not has_transition_perm(getattr(self, transition_name), user):
+            raise PermissionDenied
+
+
+class UnitReport(models.Model):
+    """The step-5 report of one unit in one cycle."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="unit_reports")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("dilaporkan"))
+    summary = models.TextField(_("ringkasan laporan"))
+
+    class Meta:
+        ordering = ["cycle", "unit__order"]
+        constraints = [
+            # "Each unit reports only once per pass": step 5 is entered once per cycle.
+            models.UniqueConstraint(fields=["cycle", "unit"], name="one_report_per_unit_per_cycle"),
+        ]
+        verbose_name = _("laporan unit")
+        verbose_name_plural = _("laporan unit")
+
+    def __str__(self) -> str:
+        return f"{self.cycle} / {self.unit}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Records are evidence: the ORM refuses to change or remove them in bulk."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionDenied("Step records are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("Step records are append-only.")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise PermissionDenied("Step records are append-only.")
+
+
+class StepRecord(models.Model):
+    """What happened at one executed transition, as it was then; chained by SHA-256 per cycle."""
+
+    class Kind(models.TextChoices):
+        COMPLETE = "complete", _("selesai")
+        REPORT = "report", _("laporan unit")
+        RETURN = "return", _("dikembalikan")
+        CANCEL = "cancel", _("dibatalkan")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="records")
+    seq = models.PositiveIntegerField(_("urutan"))
+    step_number = models.PositiveSmallIntegerField(_("langkah"), null=True)
+    transition = models.CharField(_("transisi"), max_length=40)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    source_state = models.CharField(_("dari status"), max_length=20)
+    target_state = models.CharField(_("ke status"), max_length=20)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="step_records")
+    actor_name = models.CharField(_("nama pelaksana"), max_length=150)
+    actor_nip = models.CharField(_("NIP pelaksana"), max_length=18, blank=True)
+    actor_jabatan = models.CharField(_("jabatan pelaksana"), max_length=150, blank=True)
+    pending_since = models.DateTimeField(_("menunggu sejak"))
+    done_at = models.DateTimeField(_("dikerjakan pada"))
+    working_seconds = models.PositiveIntegerField(_("waktu kerja terpakai (detik)"))
+    standard_amount = models.PositiveIntegerField(_("standar waktu (jumlah)"), null=True)
+    standard_unit = models.CharField(_("standar waktu (satuan)"), max_length=10, blank=True)
+    due_at = models.DateTimeField(_("batas waktu"), null=True)
+    on_time = models.BooleanField(_("tepat waktu"), null=True)
+    late_seconds = models.PositiveIntegerField(_("terlambat (detik kerja)"), default=0)
+    step_title = models.CharField(_("uraian prosedur"), max_length=300, blank=True)
+    input_text = models.TextField(_("persyaratan/kelengkapan"), blank=True)
+    output_text = models.TextField(_("output"), blank=True)
+    comment = models.TextField(_("catatan"), blank=True)
+    reason = models.TextField(_("alasan"), blank=True)
+    payload = models.JSONField(_("data langkah"), default=dict, blank=True)
+    artefacts = models.JSONField(_("berkas (dengan SHA-256)"), default=list, blank=True)
+    prev_hash = models.CharField(_("hash sebelumnya"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "seq"], name="one_record_per_position"),
+        ]
+        indexes = [models.Index(fields=["step_number", "kind"])]
+        verbose_name = _("catatan langkah")
+        verbose_name_plural = _("catatan langkah")
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}#{self.seq} {self.transition}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionDenied("Step records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("Step records are append-only.")
+
+    @property
+    def working_time(self) -> timedelta:
+        return timedelta(seconds=self.working_seconds)
+
+    @property
+    def late_by(self) -> timedelta:
+        return timedelta(seconds=self.late_seconds)
+
+    @property
+    def time_standard(self) -> TimeStandard | None:
+        if self.standard_amount is None:
+            return None
+        return TimeStandard(self.standard_amount, self.standard_unit)
+
+    @property
+    def actor_nip_display(self) -> str:
+        return format_nip(self.actor_nip)

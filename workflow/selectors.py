@@ -1,0 +1,60 @@
+"""Read-side queries of the workflow, each a fixed number of SQL queries whatever the data size."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Cycle, SopStep, State, UnitReport, User
+from .models import PROCEDURE_CODE
+from .roles import UNIT_HEAD_ROLES, Lane, Role
+
+ROLE_OF_LANE = {
+    Lane.INSPEKTUR: Role.INSPEKTUR,
+    Lane.SEKRETARIS: Role.SEKRETARIS,
+    Lane.IRBAN: Role.IRBAN,
+    Lane.STAF: Role.STAF,
+}
+
+
+def steps_by_lane() -> dict[str, list[int]]:
+    """Step numbers per lane, read from the SOP definition (one query)."""
+    lanes: dict[str, list[int]] = {}
+    for number, lane in SopStep.objects.filter(sop__code=PROCEDURE_CODE).values_list(
+        "number", "lane"
+    ):
+        lanes.setdefault(lane, []).append(number)
+    return lanes
+
+
+def awaiting_user_filter(user: User) -> Q:
+    """A filter on Cycle: the cycles whose pending step waits for `user`.
+
+    The same rules as `Cycle.user_in_lane`, written for the database so an inbox is one query.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    lanes = steps_by_lane()
+    query = Q(pk__in=[])
+    for lane, role in ROLE_OF_LANE.items():
+        if user.has_role(role) and lane in lanes:
+            query |= Q(state__in=[State.for_step(n) for n in lanes[lane]])
+    if Lane.TIM_PENYUSUN in lanes:
+        query |= Q(
+            state__in=[State.for_step(n) for n in lanes[Lane.TIM_PENYUSUN]], team=user
+        )
+    if Lane.UNIT_HEAD in lanes and user.has_role(*UNIT_HEAD_ROLES) and user.unit_id:
+        reported = UnitReport.objects.filter(cycle=OuterRef("pk"), unit_id=user.unit_id)
+        query |= Q(state__in=[State.for_step(n) for n in lanes[Lane.UNIT_HEAD]]) & ~Q(
+            Exists(reported)
+        )
+    return query
+
+
+def cycles_awaiting(user: User) -> QuerySet[Cycle]:
+    """Open cycles whose pending step `user` may act on, most urgent first."""
+    return (
+        Cycle.objects.filter(awaiting_user_filter(user))
+        .distinct()
+        .select_related("sop")
+        .order_by("due_at", "pk")
+    )

@@ -1,0 +1,250 @@
+"""Services that change a cycle: start it, and execute a transition with its record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from .audit import GENESIS, HASHED_FIELDS, record_hash
+from .clock import WorkingCalendar
+from .models import (
+    Cycle,
+    SopDefinition,
+    State,
+    StepRecord,
+    UnitReport,
+    User,
+    step_of_state,
+)
+from .roles import Role
+from .signals import transition_executed, transition_executing
+
+# The transitions a user can ask for by name; anything else is refused before it is looked up.
+TRANSITIONS = (
+    "complete_step_1", "complete_step_2", "complete_step_3", "complete_step_4", "report_unit",
+    "complete_step_5", "complete_step_6", "complete_step_7", "return_step_7", "complete_step_8",
+    "return_step_8", "complete_step_9", "cancel",
+)
+NEEDS_REASON = ("return_step_7", "return_step_8", "cancel")
+
+
+class TransitionRefused(ValidationError):
+    """A transition that cannot run now; the message says why, for the user."""
+
+
+class AlreadyDone(TransitionRefused):
+    """Somebody else moved the cycle first."""
+
+
+def transition_custom(name: str) -> Mapping[str, Any]:
+    """The `custom=` of a transition: step, kind, lane, time standard, input, output."""
+    field = Cycle._meta.get_field("state")
+    return next(t.custom for t in field.get_all_transitions(Cycle) if t.name == name)
+
+
+def may_start_cycle(user: User) -> bool:
+    """The Inspektur starts the procedure ("Mulai")."""
+    return user.is_authenticated and user.has_role(Role.INSPEKTUR)
+
+
+def start_cycle(*, title: str, year: int, actor: User, at: datetime | None = None) -> Cycle:
+    """Open a new cycle of the procedure; step 1 becomes pending for the Inspektur."""
+    if not may_start_cycle(actor):
+        raise PermissionDenied
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("Judul siklus wajib diisi.")})
+    at = at or timezone.now()
+    sop = SopDefinition.current()
+    calendar = WorkingCalendar.load()
+    first = sop.steps.get(number=1)
+    with transaction.atomic():
+        cycle = Cycle.objects.create(
+            sop=sop, title=title, year=year, created_by=actor, created_at=at, pending_since=at,
+            due_at=calendar.due_at(at, first.time_standard),
+        )
+    transaction.on_commit(lambda: transition_executed.send(sender=Cycle, cycle=cycle, record=None))
+    return cycle
+
+
+def available_transitions(cycle: Cycle, user: User) -> list[str]:
+    """Names of the transitions `user` may run on `cycle` now (state, conditions and role)."""
+    return [t.name for t in cycle.get_available_user_state_transitions(user)]
+
+
+def _last_actor_message(cycle: Cycle) -> str:
+    last = cycle.records.order_by("-seq").first()
+    if last is None:
+        return _("Status siklus sudah berubah. Muat ulang halaman.")
+    return _("Langkah ini sudah dikerjakan oleh %(name)s pada %(when)s.") % {
+        "name": last.actor_name,
+        "when": formats.date_format(timezone.localtime(last.done_at), "DATETIME_FORMAT"),
+    }
+
+
+def _validate_inputs(
+    cycle: Cycle, name: str, *, reason: str, team: list[User], report: str
+) -> None:
+    if name in NEEDS_REASON and not reason.strip():
+        raise ValidationError({"reason": _("Alasan wajib diisi.")})
+    if name == "complete_step_2":
+        if not team:
+            raise ValidationError({"team": _("Pilih paling sedikit satu anggota tim.")})
+        if any(not member.is_active for member in team):
+            raise ValidationError({"team": _("Anggota tim harus pegawai yang aktif.")})
+    if name == "report_unit" and not report.strip():
+        raise ValidationError({"report": _("Isi ringkasan laporan unit.")})
+
+
+@transaction.atomic
+def execute_transition(
+    *,
+    cycle_id: int,
+    transition_name: str,
+    actor: User,
+    expected_state: str | None = None,
+    comment: str = "",
+    reason: str = "",
+    team: Iterable[User] = (),
+    report: str = "",
+    inputs: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> StepRecord:
+    """Run one transition for `actor` and append its record, all in one transaction.
+
+    `expected_state` is the state the user saw; if another person moved the cycle meanwhile the
+    call fails with AlreadyDone naming them. `at` defaults to now (the demo seeder passes
+    historical moments).
+    """
+    if transition_name not in TRANSITIONS:
+        raise TransitionRefused(_("Tindakan tidak dikenal."))
+    # The row lock makes a second person wait here, then see the state the first one left.
+    cycle = Cycle.objects.select_for_update().select_related("sop").get(pk=cycle_id)
+    if expected_state is not None and cycle.state != expected_state:
+        raise AlreadyDone(_last_actor_message(cycle))
+    method = getattr(cycle, transition_name)
+    if not can_proceed(method, check_conditions=False):
+        raise TransitionRefused(_("Tindakan ini tidak berlaku pada status siklus sekarang."))
+    if not has_transition_perm(method, actor):
+        raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
+    if not can_proceed(method):
+        raise TransitionRefused(_("Syarat langkah ini belum terpenuhi (semua unit harus melapor)."))
+    team = list(team)
+    _validate_inputs(cycle, transition_name, reason=reason, team=team, report=report)
+    record = _run(cycle, transition_name, actor, comment, reason, team, report, inputs or {}, at)
+    # After the fifth unit report the step is done: the cycle moves on in the same transaction.
+    if transition_name == "report_unit" and can_proceed(cycle.complete_step_5):
+        _run(cycle, "complete_step_5", actor, "", "", [], "", {}, record.done_at)
+    return record
+
+
+def _run(
+    cycle: Cycle,
+    name: str,
+    actor: User,
+    comment: str,
+    reason: str,
+    team: list[User],
+    report: str,
+    inputs: Mapping[str, Any],
+    at: datetime | None,
+) -> StepRecord:
+    done_at = at or timezone.now()
+    if done_at < cycle.pending_since:
+        raise TransitionRefused(_("Waktu pelaksanaan lebih awal dari waktu langkah dimulai."))
+    calendar = WorkingCalendar.load()
+    source = cycle.state
+    step_number = step_of_state(source)
+    step = cycle.sop_step(step_number)
+    custom_kind = transition_custom(name)["kind"]
+
+    getattr(cycle, name)()
+    target = cycle.state
+
+    payload: dict[str, Any] = {}
+    unit = None
+    if name == "complete_step_2":
+        cycle.team.set(team)
+        payload["team"] = [
+            {"id": m.pk, "name": m.full_name, "nip": m.nip or "", "jabatan": m.jabatan}
+            for m in sorted(team, key=lambda m: m.pk)
+        ]
+    if name == "report_unit":
+        unit = actor.unit
+        UnitReport.objects.create(
+            cycle=cycle, unit=unit, reported_by=actor, reported_at=done_at, summary=report.strip()
+        )
+        payload["report"] = report.strip()
+    cycle.forget_cached_relations()
+
+    artefacts: list[dict[str, Any]] = []
+    for _receiver, result in transition_executing.send(
+        sender=Cycle, cycle=cycle, transition=name, step=step, actor=actor,
+        inputs=inputs, at=done_at,
+    ):
+        artefacts.extend(result or [])
+
+    standard = step.time_standard
+    timed = custom_kind != "cancel"
+    due = calendar.due_at(cycle.pending_since, standard) if timed else None
+    late = calendar.working_time_between(due, done_at) if timed else None
+    values: dict[str, Any] = {
+        "cycle_id": cycle.pk,
+        "seq": cycle.record_count + 1,
+        "step_number": step_number,
+        "transition": name,
+        "kind": custom_kind,
+        "source_state": str(source),
+        "target_state": str(target),
+        "unit_id": unit.pk if unit else None,
+        "actor_id": actor.pk,
+        "actor_name": actor.full_name or actor.get_username(),
+        "actor_nip": actor.nip or "",
+        "actor_jabatan": actor.jabatan,
+        "pending_since": cycle.pending_since,
+        "done_at": done_at,
+        "working_seconds": int(
+            calendar.working_time_between(cycle.pending_since, done_at).total_seconds()
+        ),
+        "standard_amount": standard.amount if timed else None,
+        "standard_unit": standard.unit if timed else "",
+        "due_at": due,
+        "on_time": (done_at <= due) if timed else None,
+        "late_seconds": int(late.total_seconds()) if timed and done_at > due else 0,
+        "step_title": step.title,
+        "input_text": step.requirement,
+        "output_text": step.output,
+        "comment": comment.strip(),
+        "reason": reason.strip(),
+        "payload": payload,
+        "artefacts": artefacts,
+        "prev_hash": cycle.head_hash or GENESIS,
+    }
+    # Microseconds survive every backend; anything finer would not hash the same on read-back.
+    values["hash"] = record_hash(values)
+    record = StepRecord.objects.create(**{k: values[k] for k in (*HASHED_FIELDS, "hash")})
+
+    cycle.record_count = record.seq
+    cycle.head_hash = record.hash
+    if target != source:
+        if cycle.is_open:
+            cycle.pending_since = done_at
+            cycle.due_at = calendar.due_at(done_at, cycle.current_step.time_standard)
+        else:
+            cycle.due_at = None
+            cycle.finished_at = done_at
+    try:
+        cycle.save()
+    except ConcurrentTransition:
+        raise AlreadyDone(_last_actor_message(cycle)) from None
+    transaction.on_commit(
+        lambda: transition_executed.send(sender=Cycle, cycle=cycle, record=record)
+    )
+    return record

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import Cycle, SopStep, State, UnitReport, User
-from .models import PROCEDURE_CODE
+from .models import PROCEDURE_CODE, Cycle, SopStep, State, UnitReport, User
 from .roles import UNIT_HEAD_ROLES, Lane, Role
 
 ROLE_OF_LANE = {
@@ -39,9 +38,7 @@ def awaiting_user_filter(user: User) -> Q:
         if user.has_role(role) and lane in lanes:
             query |= Q(state__in=[State.for_step(n) for n in lanes[lane]])
     if Lane.TIM_PENYUSUN in lanes:
-        query |= Q(
-            state__in=[State.for_step(n) for n in lanes[Lane.TIM_PENYUSUN]], team=user
-        )
+        query |= Q(state__in=[State.for_step(n) for n in lanes[Lane.TIM_PENYUSUN]], team=user)
     if Lane.UNIT_HEAD in lanes and user.has_role(*UNIT_HEAD_ROLES) and user.unit_id:
         reported = UnitReport.objects.filter(cycle=OuterRef("pk"), unit_id=user.unit_id)
         query |= Q(state__in=[State.for_step(n) for n in lanes[Lane.UNIT_HEAD]]) & ~Q(
@@ -58,3 +55,29 @@ def cycles_awaiting(user: User) -> QuerySet[Cycle]:
         .select_related("sop")
         .order_by("due_at", "pk")
     )
+
+
+# --- who may see a cycle ---------------------------------------------------------------------
+# The rule of the portal: every active person with a role in the inspectorate (any group of
+# workflow.roles.Role) sees every cycle, since the procedure's record is the office's shared
+# evidence; a person with no role (or an inactive account) sees none. Every view and the
+# documents app ask these two functions, so the rule lives here only.
+
+
+def may_see_cycles(user: User) -> bool:
+    """Whether `user` may see the cycles of the procedure at all (one query, then cached)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.has_role(*Role)
+
+
+def visible_cycles(user: User) -> QuerySet[Cycle]:
+    """The cycles `user` may see (all of them for people of the inspectorate, else none)."""
+    if not may_see_cycles(user):
+        return Cycle.objects.none()
+    return Cycle.objects.all()
+
+
+def can_view_cycle(user: User, cycle: Cycle) -> bool:
+    """Whether `user` may see `cycle` (the same rule as `visible_cycles`, without a query)."""
+    return may_see_cycles(user)

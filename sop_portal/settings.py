@@ -111,8 +111,13 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Front-end packages installed from the npm registry at set-up (package.json); never committed.
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
-if NODE_MODULES_DIR.exists():
-    STATICFILES_DIRS.append(("vendor", NODE_MODULES_DIR))
+# Only the built files each page needs (the dist folders), never all of node_modules.
+NPM_DIST_DIRS = [
+    ("vendor/bootstrap", NODE_MODULES_DIR / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons", NODE_MODULES_DIR / "bootstrap-icons" / "font"),
+    ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
+]
+STATICFILES_DIRS += [(prefix, path) for prefix, path in NPM_DIST_DIRS if path.exists()]
 STORAGES = {
     # User files live in private storage: MEDIA_URL is deliberately unset, downloads go through views.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -180,7 +180,9 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="sop-demo-2026")
 # --- Documents --------------------------------------------------------------------------------
 ARTEFACT_MAX_BYTES = env.int("ARTEFACT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-SIGNING_PKCS12_PATH = env.str("SIGNING_PKCS12_PATH", default=str(VAR_DIR / "signing" / "signer.p12"))
+SIGNING_PKCS12_PATH = env.str(
+    "SIGNING_PKCS12_PATH", default=str(VAR_DIR / "signing" / "signer.p12")
+)
 SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="")
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 DOCUMENT_PLACE = env.str("DOCUMENT_PLACE", default="Tarempa")

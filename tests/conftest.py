@@ -12,23 +12,33 @@ from workflow.roles import Role
 @pytest.fixture
 def inspektur(db):
     return person(
-        "inspektur", Role.INSPEKTUR, "sekretariat",
-        full_name="YUNIZAR, S.E., M.P., CGCAE", nip="197006231998031009",
-        golongan=Golongan.IV_C, jabatan="Inspektur",
+        "inspektur",
+        Role.INSPEKTUR,
+        "sekretariat",
+        full_name="YUNIZAR, S.E., M.P., CGCAE",
+        nip="197006231998031009",
+        golongan=Golongan.IV_C,
+        jabatan="Inspektur",
     )
 
 
 @pytest.fixture
 def sekretaris(db):
-    return person("sekretaris", Role.SEKRETARIS, "sekretariat", jabatan="Sekretaris",
-                  golongan=Golongan.IV_B)
+    return person(
+        "sekretaris", Role.SEKRETARIS, "sekretariat", jabatan="Sekretaris", golongan=Golongan.IV_B
+    )
 
 
 @pytest.fixture
 def irbans(db):
     return [
-        person(f"irban{n}", Role.IRBAN, f"irban-{n}", jabatan=f"Inspektur Pembantu Wilayah {n}",
-               golongan=Golongan.IV_A)
+        person(
+            f"irban{n}",
+            Role.IRBAN,
+            f"irban-{n}",
+            jabatan=f"Inspektur Pembantu Wilayah {n}",
+            golongan=Golongan.IV_A,
+        )
         for n in range(1, 5)
     ]
 
@@ -48,8 +58,9 @@ def team(db):
 
 @pytest.fixture
 def staf(db):
-    return person("staf1", Role.STAF, "sekretariat", jabatan="Pengadministrasi Umum",
-                  golongan=Golongan.III_A)
+    return person(
+        "staf1", Role.STAF, "sekretariat", jabatan="Pengadministrasi Umum", golongan=Golongan.III_A
+    )
 
 
 @pytest.fixture
@@ -64,8 +75,18 @@ def people(inspektur, sekretaris, irbans, team, staf, outsider):
     return {
         "inspektur": inspektur,
         "sekretaris": sekretaris,
-        "irban1": irbans[0], "irban2": irbans[1], "irban3": irbans[2], "irban4": irbans[3],
-        "tim1": team[0], "tim2": team[1],
+        "irban1": irbans[0],
+        "irban2": irbans[1],
+        "irban3": irbans[2],
+        "irban4": irbans[3],
+        "tim1": team[0],
+        "tim2": team[1],
         "staf": staf,
         "outsider": outsider,
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing passwords properly is slow on purpose; tests need it fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -16,7 +16,7 @@ _nip_sequence = itertools.count(1)
 def make_nip(year: int = 1980, gender: int = 1) -> str:
     """A valid NIP: birth date, appointment month, gender digit, sequence."""
     n = next(_nip_sequence)
-    return f"{year}0{1 + n % 9}1{n % 2 + 1}" f"{year + 25}0{1 + n % 9}" f"{gender}{n % 1000:03d}"
+    return f"{year}0{1 + n % 9}1{n % 2 + 1}{year + 25}0{1 + n % 9}{gender}{n % 1000:03d}"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -13,10 +13,33 @@ GENESIS = "0" * 64
 
 # Every stored field of a record except its own hash; changing any of these breaks the chain.
 HASHED_FIELDS = (
-    "cycle_id", "seq", "step_number", "transition", "kind", "source_state", "target_state",
-    "unit_id", "actor_id", "actor_name", "actor_nip", "actor_jabatan", "pending_since", "done_at",
-    "working_seconds", "standard_amount", "standard_unit", "due_at", "on_time", "late_seconds",
-    "step_title", "input_text", "output_text", "comment", "reason", "payload", "artefacts",
+    "cycle_id",
+    "seq",
+    "step_number",
+    "transition",
+    "kind",
+    "source_state",
+    "target_state",
+    "unit_id",
+    "actor_id",
+    "actor_name",
+    "actor_nip",
+    "actor_jabatan",
+    "pending_since",
+    "done_at",
+    "working_seconds",
+    "standard_amount",
+    "standard_unit",
+    "due_at",
+    "on_time",
+    "late_seconds",
+    "step_title",
+    "input_text",
+    "output_text",
+    "comment",
+    "reason",
+    "payload",
+    "artefacts",
     "prev_hash",
 )
 
@@ -73,12 +96,17 @@ def check_chain(
         previous, last_target = values["hash"], values["target_state"]
     if count != record_count or (head_hash or GENESIS) != previous:
         return ChainBreak(
-            cycle_id, None, None,
+            cycle_id,
+            None,
+            None,
             f"head says {record_count} records ending {head_hash[:12] or '-'}, "
             f"chain has {count} ending {previous[:12]}: records were cut off or added",
         )
     if last_target is not None and last_target != state:
         return ChainBreak(
-            cycle_id, None, None, f"state {state!r} disagrees with the last record ({last_target!r})"
+            cycle_id,
+            None,
+            None,
+            f"state {state!r} disagrees with the last record ({last_target!r})",
         )
     return None

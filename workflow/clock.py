@@ -25,7 +25,9 @@ class TimeStandard:
 
     def __str__(self) -> str:
         if self.unit == DAYS:
-            return ngettext("%(n)d hari kerja", "%(n)d hari kerja", self.amount) % {"n": self.amount}
+            return ngettext("%(n)d hari kerja", "%(n)d hari kerja", self.amount) % {
+                "n": self.amount
+            }
         if self.unit == HOURS:
             return ngettext("%(n)d jam kerja", "%(n)d jam kerja", self.amount) % {"n": self.amount}
         return ngettext("%(n)d menit kerja", "%(n)d menit kerja", self.amount) % {"n": self.amount}
@@ -129,9 +131,7 @@ class WorkingCalendar:
             opens, closes = self.office_hours(day)
             candidate = datetime.combine(day, begin.timetz())
             return min(max(candidate, opens), closes)
-        remaining = timedelta(
-            minutes=standard.amount * (60 if standard.unit == HOURS else 1)
-        )
+        remaining = timedelta(minutes=standard.amount * (60 if standard.unit == HOURS else 1))
         for day in self.working_days(begin.date()):
             opens, closes = self.office_hours(day)
             lo = max(opens, begin)

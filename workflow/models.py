@@ -64,7 +64,11 @@ class User(AbstractUser):
     golongan = models.CharField(_("golongan"), max_length=5, choices=Golongan.choices, blank=True)
     jabatan = models.CharField(_("jabatan"), max_length=150, blank=True)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True,
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="members",
     )
 
@@ -131,7 +135,9 @@ class SopDefinition(models.Model):
     approver_title = models.CharField(_("disahkan oleh (jabatan)"), max_length=100)
     approver_name = models.CharField(_("disahkan oleh (nama)"), max_length=150)
     approver_rank = models.CharField(_("disahkan oleh (pangkat)"), max_length=100)
-    approver_nip = models.CharField(_("disahkan oleh (NIP)"), max_length=18, validators=[validate_nip])
+    approver_nip = models.CharField(
+        _("disahkan oleh (NIP)"), max_length=18, validators=[validate_nip]
+    )
     legal_basis = models.TextField(_("dasar hukum"), help_text=_("Satu peraturan per baris."))
     qualifications = models.TextField(_("kualifikasi pelaksana"), help_text=_("Satu per baris."))
     related_sops = models.TextField(_("keterkaitan"), blank=True, help_text=_("Satu per baris."))
@@ -199,11 +205,14 @@ class SopStep(models.Model):
     time_unit = models.CharField(_("waktu (satuan)"), max_length=10, choices=TIME_UNITS)
     output = models.TextField(_("output"))
     artefacts = models.JSONField(
-        _("berkas yang diharapkan"), default=list, blank=True,
+        _("berkas yang diharapkan"),
+        default=list,
+        blank=True,
         help_text=_("Daftar nama berkas yang diunggah pada langkah ini."),
     )
     is_decision = models.BooleanField(
-        _("titik keputusan"), default=False,
+        _("titik keputusan"),
+        default=False,
         help_text=_("Langkah pemeriksaan: diteruskan (Ya) atau dikembalikan (Tidak)."),
     )
     note = models.CharField(_("keterangan"), max_length=200, blank=True)
@@ -414,24 +423,34 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # --- the state machine: one transition per step, returns at 7 and 8, cancel ----------------
     # The bodies are empty on purpose: the service (workflow.services) locks, checks, writes the
     # record and the step's data in one transaction; the transition only moves the state.
-    @transition(state, State.STEP_1, State.STEP_2, permission=may_act_on_step(1), custom=StepCustom(1))
+    @transition(
+        state, State.STEP_1, State.STEP_2, permission=may_act_on_step(1), custom=StepCustom(1)
+    )
     def complete_step_1(self) -> None:
         """Memerintahkan merencanakan kinerja."""
 
-    @transition(state, State.STEP_2, State.STEP_3, permission=may_act_on_step(2), custom=StepCustom(2))
+    @transition(
+        state, State.STEP_2, State.STEP_3, permission=may_act_on_step(2), custom=StepCustom(2)
+    )
     def complete_step_2(self) -> None:
         """Penyusunan anggota tim (the team is named here)."""
 
-    @transition(state, State.STEP_3, State.STEP_4, permission=may_act_on_step(3), custom=StepCustom(3))
+    @transition(
+        state, State.STEP_3, State.STEP_4, permission=may_act_on_step(3), custom=StepCustom(3)
+    )
     def complete_step_3(self) -> None:
         """Menyusun konsep rencana kinerja."""
 
-    @transition(state, State.STEP_4, State.STEP_5, permission=may_act_on_step(4), custom=StepCustom(4))
+    @transition(
+        state, State.STEP_4, State.STEP_5, permission=may_act_on_step(4), custom=StepCustom(4)
+    )
     def complete_step_4(self) -> None:
         """Menghimpun data dan menyusun konsep laporan."""
 
     @transition(
-        state, State.STEP_5, State.STEP_5,
+        state,
+        State.STEP_5,
+        State.STEP_5,
         permission=lambda cycle, user: cycle.may_report_unit(user),
         custom=StepCustom(5, kind="report"),
     )
@@ -439,7 +458,9 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         """One unit's report of step 5 (the state stays until every unit has reported)."""
 
     @transition(
-        state, State.STEP_5, State.STEP_6,
+        state,
+        State.STEP_5,
+        State.STEP_6,
         conditions=[all_units_reported],
         permission=may_act_on_step(5),
         custom=StepCustom(5),
@@ -447,28 +468,40 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def complete_step_5(self) -> None:
         """Leave step 5: only when all units have reported."""
 
-    @transition(state, State.STEP_6, State.STEP_7, permission=may_act_on_step(6), custom=StepCustom(6))
+    @transition(
+        state, State.STEP_6, State.STEP_7, permission=may_act_on_step(6), custom=StepCustom(6)
+    )
     def complete_step_6(self) -> None:
         """Rapat internal tim."""
 
-    @transition(state, State.STEP_7, State.STEP_8, permission=may_act_on_step(7), custom=StepCustom(7))
+    @transition(
+        state, State.STEP_7, State.STEP_8, permission=may_act_on_step(7), custom=StepCustom(7)
+    )
     def complete_step_7(self) -> None:
         """The Sekretaris passes the checked draft to the Inspektur."""
 
     @transition(
-        state, State.STEP_7, State.STEP_6,
-        permission=may_act_on_step(7), custom=StepCustom(7, kind="return"),
+        state,
+        State.STEP_7,
+        State.STEP_6,
+        permission=may_act_on_step(7),
+        custom=StepCustom(7, kind="return"),
     )
     def return_step_7(self) -> None:
         """The Sekretaris returns the draft to the team (with a reason)."""
 
-    @transition(state, State.STEP_8, State.STEP_9, permission=may_act_on_step(8), custom=StepCustom(8))
+    @transition(
+        state, State.STEP_8, State.STEP_9, permission=may_act_on_step(8), custom=StepCustom(8)
+    )
     def complete_step_8(self) -> None:
         """The Inspektur approves and signs."""
 
     @transition(
-        state, State.STEP_8, State.STEP_7,
-        permission=may_act_on_step(8), custom=StepCustom(8, kind="return"),
+        state,
+        State.STEP_8,
+        State.STEP_7,
+        permission=may_act_on_step(8),
+        custom=StepCustom(8, kind="return"),
     )
     def return_step_8(self) -> None:
         """The Inspektur returns the draft to the Sekretaris (with a reason)."""
@@ -480,8 +513,11 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         """Penggandaan, distribusi dan arsip: the cycle reads "Selesai"."""
 
     @transition(
-        state, OPEN_STATES, State.CANCELLED,
-        permission=may_cancel, custom={"step": None, "kind": "cancel", "lane": Lane.INSPEKTUR},
+        state,
+        OPEN_STATES,
+        State.CANCELLED,
+        permission=may_cancel,
+        custom={"step": None, "kind": "cancel", "lane": Lane.INSPEKTUR},
     )
     def cancel(self) -> None:
         """The Inspektur stops the cycle (with a reason)."""

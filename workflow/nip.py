@@ -37,7 +37,9 @@ def validate_nip(value: str) -> None:
             code="nip_appointment",
         )
     if nip[14] not in "12":
-        raise ValidationError(_("Digit jenis kelamin NIP (digit 15) harus 1 atau 2."), code="nip_gender")
+        raise ValidationError(
+            _("Digit jenis kelamin NIP (digit 15) harus 1 atau 2."), code="nip_gender"
+        )
 
 
 def format_nip(value: str) -> str:

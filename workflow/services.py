@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition, can_proceed
 
 from .audit import GENESIS, HASHED_FIELDS, record_hash
 from .clock import WorkingCalendar
@@ -28,9 +28,19 @@ from .signals import transition_executed, transition_executing
 
 # The transitions a user can ask for by name; anything else is refused before it is looked up.
 TRANSITIONS = (
-    "complete_step_1", "complete_step_2", "complete_step_3", "complete_step_4", "report_unit",
-    "complete_step_5", "complete_step_6", "complete_step_7", "return_step_7", "complete_step_8",
-    "return_step_8", "complete_step_9", "cancel",
+    "complete_step_1",
+    "complete_step_2",
+    "complete_step_3",
+    "complete_step_4",
+    "report_unit",
+    "complete_step_5",
+    "complete_step_6",
+    "complete_step_7",
+    "return_step_7",
+    "complete_step_8",
+    "return_step_8",
+    "complete_step_9",
+    "cancel",
 )
 NEEDS_REASON = ("return_step_7", "return_step_8", "cancel")
 
@@ -67,7 +77,12 @@ def start_cycle(*, title: str, year: int, actor: User, at: datetime | None = Non
     first = sop.steps.get(number=1)
     with transaction.atomic():
         cycle = Cycle.objects.create(
-            sop=sop, title=title, year=year, created_by=actor, created_at=at, pending_since=at,
+            sop=sop,
+            title=title,
+            year=year,
+            created_by=actor,
+            created_at=at,
+            pending_since=at,
             due_at=calendar.due_at(at, first.time_standard),
         )
     transaction.on_commit(lambda: transition_executed.send(sender=Cycle, cycle=cycle, record=None))
@@ -132,7 +147,8 @@ def execute_transition(
     method = getattr(cycle, transition_name)
     if not can_proceed(method, check_conditions=False):
         raise TransitionRefused(_("Tindakan ini tidak berlaku pada status siklus sekarang."))
-    if not has_transition_perm(method, actor):
+    # django-fsm's has_transition_perm also checks conditions; a refusal for the role comes first.
+    if not method._django_fsm.get_transition(cycle.state).has_perm(cycle, actor):
         raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
     if not can_proceed(method):
         raise TransitionRefused(_("Syarat langkah ini belum terpenuhi (semua unit harus melapor)."))
@@ -186,8 +202,13 @@ def _run(
 
     artefacts: list[dict[str, Any]] = []
     for _receiver, result in transition_executing.send(
-        sender=Cycle, cycle=cycle, transition=name, step=step, actor=actor,
-        inputs=inputs, at=done_at,
+        sender=Cycle,
+        cycle=cycle,
+        transition=name,
+        step=step,
+        actor=actor,
+        inputs=inputs,
+        at=done_at,
     ):
         artefacts.extend(result or [])
 

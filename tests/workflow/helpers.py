@@ -7,7 +7,9 @@ from workflow.services import execute_transition, start_cycle
 
 
 def new_cycle(people, year: int = 2026) -> Cycle:
-    return start_cycle(title=f"Perencanaan Kinerja Tahun {year}", year=year, actor=people["inspektur"])
+    return start_cycle(
+        title=f"Perencanaan Kinerja Tahun {year}", year=year, actor=people["inspektur"]
+    )
 
 
 def run(cycle: Cycle, name: str, user, **kwargs):

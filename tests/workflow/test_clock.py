@@ -1,0 +1,108 @@
+"""The working-time clock: office hours, weekends, national holidays, cuti bersama, local days off."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from workflow.clock import DAYS, HOURS, MINUTES, TimeStandard, WorkingCalendar, local_days_off
+from workflow.models import LocalDayOff
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def wib(*args: int) -> datetime:
+    return datetime(*args, tzinfo=WIB)
+
+
+@pytest.fixture
+def calendar():
+    return WorkingCalendar()
+
+
+def test_one_day_step_started_friday_afternoon_is_due_monday_same_time(calendar):
+    assert calendar.due_at(wib(2026, 11, 20, 14, 0), TimeStandard(1, DAYS)) == wib(
+        2026, 11, 23, 14, 0
+    )
+
+
+def test_one_day_step_started_friday_after_monday_closing_time_is_due_at_monday_closing(calendar):
+    # Friday closes at 16:30, Monday at 16:00.
+    assert calendar.due_at(wib(2026, 11, 20, 16, 15), TimeStandard(1, DAYS)) == wib(
+        2026, 11, 23, 16, 0
+    )
+
+
+def test_seven_day_step_skips_idul_fitri_2025_and_its_cuti_bersama(calendar):
+    # Off: 28 Mar (cuti Nyepi), 31 Mar and 1 Apr (Idul Fitri), 2, 3, 4, 7 Apr (cuti bersama).
+    due = calendar.due_at(wib(2025, 3, 27, 9, 0), TimeStandard(7, DAYS))
+    assert due == wib(2025, 4, 16, 9, 0)
+
+
+def test_idul_fitri_2025_and_cuti_bersama_are_not_working_days(calendar):
+    for day in (28, 31):
+        assert not calendar.is_working_day(date(2025, 3, day))
+    for day in (1, 2, 3, 4, 7):
+        assert not calendar.is_working_day(date(2025, 4, day))
+    assert calendar.is_working_day(date(2025, 4, 8))
+
+
+def test_thirty_minutes_from_ten_minutes_before_closing_ends_next_morning(calendar):
+    due = calendar.due_at(wib(2026, 11, 23, 15, 50), TimeStandard(30, MINUTES))
+    assert due == wib(2026, 11, 24, 7, 50)
+
+
+def test_three_hours_started_before_opening_count_from_opening(calendar):
+    assert calendar.due_at(wib(2026, 11, 24, 6, 0), TimeStandard(3, HOURS)) == wib(
+        2026, 11, 24, 10, 30
+    )
+
+
+def test_step_done_on_saturday_counts_working_time_only_to_friday_closing(calendar):
+    used = calendar.working_time_between(wib(2026, 11, 20, 15, 0), wib(2026, 11, 21, 10, 0))
+    assert used == timedelta(hours=1, minutes=30)
+
+
+def test_step_done_on_saturday_after_a_one_day_standard_is_late_by_no_working_time_yet(calendar):
+    start = wib(2026, 11, 19, 15, 0)  # Thursday
+    due = calendar.due_at(start, TimeStandard(1, DAYS))
+    assert due == wib(2026, 11, 20, 15, 0)
+    # Done on Saturday: late by what remained of Friday's office hours.
+    assert calendar.working_time_between(due, wib(2026, 11, 21, 9, 0)) == timedelta(
+        hours=1, minutes=30
+    )
+
+
+def test_working_time_across_a_weekend_counts_office_hours_only(calendar):
+    used = calendar.working_time_between(wib(2026, 11, 20, 16, 0), wib(2026, 11, 23, 8, 0))
+    assert used == timedelta(minutes=30 + 30)
+
+
+def test_working_time_is_zero_when_end_is_before_start(calendar):
+    assert calendar.working_time_between(wib(2026, 11, 24, 9), wib(2026, 11, 24, 8)) == timedelta(0)
+
+
+@pytest.mark.django_db
+def test_local_day_off_entered_by_an_administrator_is_not_a_working_day():
+    LocalDayOff.objects.create(date=date(2026, 11, 24), description="Hari jadi kabupaten")
+    calendar = WorkingCalendar(days_off=local_days_off())
+    assert not calendar.is_working_day(date(2026, 11, 24))
+    assert calendar.due_at(wib(2026, 11, 23, 9, 0), TimeStandard(1, DAYS)) == wib(
+        2026, 11, 25, 9, 0
+    )
+
+
+def test_working_hours_are_a_setting(settings):
+    settings.WORKING_HOURS = {
+        d: (datetime.min.time().replace(hour=8), datetime.min.time().replace(hour=12))
+        for d in range(5)
+    }
+    calendar = WorkingCalendar()
+    assert calendar.due_at(wib(2026, 11, 23, 11, 0), TimeStandard(2, HOURS)) == wib(
+        2026, 11, 24, 9, 0
+    )
+
+
+def test_time_standard_reads_as_working_time():
+    assert str(TimeStandard(30, MINUTES)) == "30 menit kerja"
+    assert str(TimeStandard(7, DAYS)) == "7 hari kerja"

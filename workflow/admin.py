@@ -1,0 +1,122 @@
+"""Admin of people, units, local days off, the SOP definition, cycles (state read-only), records."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Cycle, LocalDayOff, SopDefinition, SopStep, StepRecord, Unit, UnitReport, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "full_name", "nip", "jabatan", "unit", "is_active")
+    list_filter = ("unit", "groups", "is_active", "is_staff")
+    search_fields = ("username", "full_name", "nip", "jabatan")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Pegawai"), {"fields": ("full_name", "nip", "golongan", "jabatan", "unit", "email")}),
+        (_("Hak akses"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Waktu penting"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "nip", "unit", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "order")
+
+
+@admin.register(LocalDayOff)
+class LocalDayOffAdmin(admin.ModelAdmin):
+    list_display = ("date", "description")
+    date_hierarchy = "date"
+
+
+class SopStepInline(admin.StackedInline):
+    model = SopStep
+    extra = 0
+    can_delete = False
+    fields = (
+        ("number", "lane", "is_decision"),
+        "title",
+        "requirement",
+        ("time_amount", "time_unit"),
+        "output",
+        "artefacts",
+        "note",
+    )
+
+
+@admin.register(SopDefinition)
+class SopDefinitionAdmin(admin.ModelAdmin):
+    list_display = ("name", "number", "approved_on")
+    inlines = [SopStepInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence is shown, never added, changed or removed by hand."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class UnitReportInline(admin.TabularInline):
+    model = UnitReport
+    extra = 0
+    readonly_fields = ("unit", "reported_by", "reported_at", "summary")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ("title", "year", "state", "due_at", "record_count")
+    list_filter = ("state", "year")
+    search_fields = ("title",)
+    # The state moves only through transitions (the portal's step forms), never by hand.
+    readonly_fields = (
+        "sop",
+        "state",
+        "team",
+        "created_by",
+        "created_at",
+        "pending_since",
+        "due_at",
+        "finished_at",
+        "record_count",
+        "head_hash",
+    )
+    fields = ("title", "year", *readonly_fields)
+    inlines = [UnitReportInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # Cycles start through the portal, as the Inspektur.
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # Records point at the cycle; evidence stays.
+
+
+@admin.register(StepRecord)
+class StepRecordAdmin(ReadOnlyAdmin):
+    list_display = ("cycle", "seq", "step_number", "transition", "actor_name", "done_at", "on_time")
+    list_filter = ("kind", "step_number", "on_time")
+    search_fields = ("cycle__title", "actor_name", "actor_nip")
+    list_select_related = ("cycle",)

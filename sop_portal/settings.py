@@ -119,7 +119,7 @@ NPM_DIST_DIRS = [
 ]
 STATICFILES_DIRS += [(prefix, path) for prefix, path in NPM_DIST_DIRS if path.exists()]
 STORAGES = {
-    # User files live in private storage: MEDIA_URL is deliberately unset, downloads go through views.
+    # User files live in private storage: MEDIA_URL is unset on purpose; downloads go through views.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -194,7 +194,7 @@ CAPAIAN_BANDS = [
     (51, "Kurang"),
     (0, "Sangat Kurang"),
 ]
-# Retention schedule (JRA) per archive classification code: active years, inactive years, disposition.
+# Retention schedule (JRA) per archive classification code: active/inactive years, disposition.
 ARCHIVE_RETENTION = {
     "000.7.2": {"active_years": 2, "inactive_years": 8, "disposition": "Permanen"},
     "000.7.5": {"active_years": 2, "inactive_years": 3, "disposition": "Dinilai Kembali"},

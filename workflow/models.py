@@ -234,7 +234,7 @@ class SopStep(models.Model):
 
 
 class StepCustom(Mapping):
-    """The `custom=` of a step transition, read from the SOP definition when asked (not at import)."""
+    """The `custom=` of a step transition, read from the SOP definition when asked."""
 
     keys_ = ("step", "lane", "title", "time_standard", "input", "output", "artefacts")
 
@@ -301,7 +301,7 @@ def step_of_state(state: str) -> int | None:
 
 
 def may_act_on_step(number: int):
-    """The `permission=` of a step transition: the user belongs to the step's lane (read as data)."""
+    """The `permission=` of a step transition: the user belongs to the step's lane (data)."""
 
     def permission(cycle: Cycle, user: User) -> bool:
         return cycle.user_in_lane(user, cycle.sop_step(number).lane)
@@ -393,7 +393,7 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             self.__dict__.pop(name, None)
 
     def user_in_lane(self, user: User, lane: str) -> bool:
-        """Whether `user` acts in `lane` for this cycle (team and unit scoped where the SOP says)."""
+        """Whether `user` acts in `lane` for this cycle (team and unit scoped as the SOP says)."""
         if not (user.is_authenticated and user.is_active):
             return False
         if lane == Lane.TIM_PENYUSUN:

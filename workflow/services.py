@@ -17,7 +17,6 @@ from .clock import WorkingCalendar
 from .models import (
     Cycle,
     SopDefinition,
-    State,
     StepRecord,
     UnitReport,
     User,

@@ -1,4 +1,4 @@
-"""What the workflow announces; other apps (documents, notifications) listen, workflow imports none."""
+"""What the workflow announces; other apps listen (workflow imports none of them)."""
 
 from django.dispatch import Signal
 

@@ -1,4 +1,4 @@
-"""The working-time clock: office hours, weekends, national holidays, cuti bersama, local days off."""
+"""The working-time clock: office hours, weekends, holidays, cuti bersama, local days off."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo

@@ -1,6 +1,7 @@
 """The record of every transition: what it holds, that it cannot be changed, and the hash chain."""
 
 from datetime import datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -106,7 +107,7 @@ def test_records_chain_each_to_its_predecessor(people):
     cycle = advance_to(new_cycle(people), people, State.STEP_6)
     records = list(cycle.records.order_by("seq"))
     assert records[0].prev_hash == GENESIS
-    for before, after in zip(records, records[1:], strict=False):
+    for before, after in pairwise(records):
         assert after.prev_hash == before.hash
     cycle = Cycle.objects.get(pk=cycle.pk)
     assert (cycle.head_hash, cycle.record_count) == (records[-1].hash, len(records))

@@ -173,10 +173,8 @@ def test_verify_audit_names_the_first_record_altered_in_the_database(people, col
     cycle = advance_to(new_cycle(people), people, State.STEP_4)
     victim = cycle.records.get(seq=2)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE workflow_steprecord SET {column} = {value} WHERE id = %s",
-            [victim.pk],  # noqa: S608
-        )
+        sql = f"UPDATE workflow_steprecord SET {column} = {value} WHERE id = %s"  # noqa: S608
+        cursor.execute(sql, [victim.pk])
     with pytest.raises(CommandError, match=rf"record #{victim.pk} \(cycle {cycle.pk}, seq 2\)"):
         call_command("verify_audit")
 

@@ -8,6 +8,7 @@ no script, no markers), so that the same markup renders in browsers and in Weasy
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import Cycle, SopStep, step_of_state
 from .roles import LANE_COLUMNS, Lane
@@ -161,7 +163,7 @@ def render_procedure(
     steps = sorted(steps, key=lambda s: s.number)
     lanes = list(LANE_COLUMNS)
     columns: list[tuple[str, str, float]] = [
-        ("no", _("No"), 28),
+        ("no", pgettext("nomor urut", "No"), 28),
         ("title", _("Uraian Prosedur"), 190),
     ]
     columns += [(f"lane:{lane}", str(Lane(lane).label), LANE_WIDTH) for lane in lanes]
@@ -188,7 +190,7 @@ def render_procedure(
     lane_x0 = x_of[f"lane:{lanes[0]}"]
     lane_x1 = x_of[f"lane:{lanes[-1]}"] + LANE_WIDTH
 
-    # --- row heights from the wrapped text ------------------------------------------------------
+    # --- row heights from the wrapped text --------------------------------------------------
     def cell_lines(step: SopStep, key: str) -> list[str]:
         if key == "title":
             return _wrap(step.title, width_of[key])
@@ -224,7 +226,7 @@ def render_procedure(
     svg = _Svg()
     svg.rect(0, 0, total_w, total_h, fill="#ffffff", stroke=LINE_COLOUR, sw=1)
 
-    # --- header: two rows of titles and the row of column numbers --------------------------------
+    # --- header: two rows of titles and the row of column numbers ----------------------------
     svg.rect(0, 0, total_w, header_h - head3, fill=HEADER_FILL, stroke="none", sw=0)
     spanning = {"no", "title", "note", "status"}
     if not mutu_baku:
@@ -263,7 +265,7 @@ def render_procedure(
         svg.rect(x_of[key], head1 + head2, w, head3, fill=HEADER_FILL)
         svg.text_lines(x_of[key] + w / 2, head1 + head2 + 12, [str(i)], anchor="middle", size=8)
 
-    # --- the rows and their symbols ----------------------------------------------------------------
+    # --- the rows and their symbols ------------------------------------------------------------
     shapes: dict[int, _Shape] = {}
     y = header_h
     first, last = steps[0].number if steps else 0, steps[-1].number if steps else 0
@@ -302,12 +304,12 @@ def render_procedure(
         shapes[step.number] = _Shape(step.number, cx, y + h / 2, kind, w, hh)
         y += h
 
-    # --- arrows: forward (Ya) down the table, returns (Tidak) back up ------------------------------
+    # --- arrows: forward (Ya) down the table, returns (Tidak) back up --------------------------
     forward_h: list[tuple[float, float, float]] = []  # (x1, x2, y)
     forward_v: list[tuple[float, float, float]] = []  # (x, y1, y2)
     numbers = [s.number for s in steps]
     decision = {s.number for s in steps if s.is_decision}
-    for a, b in zip(numbers, numbers[1:], strict=False):
+    for a, b in itertools.pairwise(numbers):
         sa, sb = shapes[a], shapes[b]
         boundary = sa.cy + row_h[a] / 2
         if abs(sa.cx - sb.cx) < 1:
@@ -334,9 +336,7 @@ def render_procedure(
                     gx = max(sx, tx) + 14
                 elif out == into == "left":
                     gx = min(sx, tx) - 14
-                elif out == "right" and tx - sx >= 28:
-                    gx = (sx + tx) / 2
-                elif out == "left" and sx - tx >= 28:
+                elif (out == "right" and tx - sx >= 16) or (out == "left" and sx - tx >= 16):
                     gx = (sx + tx) / 2
                 else:
                     continue
@@ -369,7 +369,7 @@ def render_procedure(
             anchor="start" if out == "right" else "end",
         )
 
-    # --- symbols last, so they sit on top of the lines ---------------------------------------------
+    # --- symbols last, so they sit on top of the lines -----------------------------------------
     for step in steps:
         shape = shapes[step.number]
         mark = marks.get(step.number) if marks else None

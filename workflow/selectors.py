@@ -2,9 +2,44 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from .models import PROCEDURE_CODE, Cycle, SopStep, State, UnitReport, User
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .clock import DAYS, HOURS, format_working_duration
+from .models import (
+    OPEN_STATES,
+    PROCEDURE_CODE,
+    STEP_COUNT,
+    Cycle,
+    SopDefinition,
+    SopStep,
+    State,
+    StepRecord,
+    Unit,
+    UnitReport,
+    User,
+    step_of_state,
+)
 from .roles import UNIT_HEAD_ROLES, Lane, Role
 
 ROLE_OF_LANE = {
@@ -57,7 +92,7 @@ def cycles_awaiting(user: User) -> QuerySet[Cycle]:
     )
 
 
-# --- who may see a cycle ---------------------------------------------------------------------
+# --- who may see a cycle -----------------------------------------------------------------
 # The rule of the portal: every active person with a role in the inspectorate (any group of
 # workflow.roles.Role) sees every cycle, since the procedure's record is the office's shared
 # evidence; a person with no role (or an inactive account) sees none. Every view and the
@@ -81,3 +116,469 @@ def visible_cycles(user: User) -> QuerySet[Cycle]:
 def can_view_cycle(user: User, cycle: Cycle) -> bool:
     """Whether `user` may see `cycle` (the same rule as `visible_cycles`, without a query)."""
     return may_see_cycles(user)
+
+
+# --- the actions of a step ---------------------------------------------------------------
+# complete_step_5 runs by itself after the fifth unit report; it is never a button.
+AUTOMATIC_TRANSITIONS = frozenset({"complete_step_5"})
+
+
+def transitions_by_state() -> dict[str, list[str]]:
+    """The names of the transitions a person may ask for in each open state (from the FSM)."""
+    result: dict[str, list[str]] = {}
+    for t in Cycle._meta.get_field("state").get_all_transitions(Cycle):
+        if t.name in AUTOMATIC_TRANSITIONS or t.name == "cancel":
+            continue
+        result.setdefault(str(t.source), []).append(t.name)
+    order = ("report_unit", "complete_step", "return_step")
+    for names in result.values():
+        names.sort(key=lambda n: next(i for i, p in enumerate(order) if n.startswith(p)))
+    return result
+
+
+def transition_kind(name: str) -> str:
+    """complete, report, return or cancel: what the transition does, from its `custom=`."""
+    for t in Cycle._meta.get_field("state").get_all_transitions(Cycle):
+        if t.name == name:
+            return t.custom.get("kind", "complete")
+    raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button: a transition a person may run now, with the words on it."""
+
+    name: str
+    label: str
+    kind: str
+    step_number: int | None
+
+    @property
+    def css(self) -> str:
+        return {"return": "warning", "cancel": "outline-danger"}.get(self.kind, "primary")
+
+
+def action_for(name: str, step: SopStep | None, unit: Unit | None = None) -> Action:
+    """The label of a transition's button, in the user's language."""
+    kind = transition_kind(name)
+    number = step.number if step else None
+    if kind == "cancel":
+        label = _("Batalkan siklus")
+    elif kind == "return":
+        label = _("Kembalikan (Tidak)")
+    elif kind == "report":
+        label = (
+            _("Laporkan data unit %(unit)s") % {"unit": unit} if unit else _("Laporkan data unit")
+        )
+    elif step is not None and step.is_decision:
+        label = _("Setujui (Ya)")
+    else:
+        label = _("Selesaikan langkah %(n)s") % {"n": number}
+    return Action(name=name, label=label, kind=kind, step_number=number)
+
+
+def cycle_actions(cycle: Cycle, user: User) -> list[Action]:
+    """The buttons `user` may press on `cycle` now (none for a person who may not act)."""
+    from .services import available_transitions
+
+    names = [n for n in available_transitions(cycle, user) if n not in AUTOMATIC_TRANSITIONS]
+    names.sort(key=lambda n: (n == "cancel", n.startswith("return")))
+    step = cycle.current_step
+    return [action_for(n, step, user.unit if n == "report_unit" else None) for n in names]
+
+
+# --- pages ----------------------------------------------------------------------------------
+PAGE_SIZE = 20
+
+
+def current_steps(sop: SopDefinition | None = None) -> dict[int, SopStep]:
+    """The steps of the SOP by number (one query)."""
+    qs = (
+        SopStep.objects.filter(sop=sop) if sop else SopStep.objects.filter(sop__code=PROCEDURE_CODE)
+    )
+    return {step.number: step for step in qs}
+
+
+@dataclass
+class InboxItem:
+    """One waiting step of the inbox: the cycle, its step and what I may do with it."""
+
+    cycle: Cycle
+    step: SopStep
+    actions: list[Action]
+    late: bool
+
+
+def inbox(user: User, page_number: int | str | None = 1) -> dict:
+    """The steps waiting for `user`, most urgent first, one page of them (fixed query count)."""
+    steps = current_steps()
+    by_state = transitions_by_state()
+    page = Paginator(cycles_awaiting(user), PAGE_SIZE).get_page(page_number)
+    now = timezone.now()
+    items = []
+    for cycle in page:
+        step = steps[cycle.current_step_number]
+        names = [n for n in by_state.get(cycle.state, []) if n != "cancel"]
+        unit = user.unit if "report_unit" in names else None
+        items.append(
+            InboxItem(
+                cycle=cycle,
+                step=step,
+                actions=[action_for(n, step, unit) for n in names],
+                late=cycle.is_late(now),
+            )
+        )
+    return {"page": page, "items": items}
+
+
+CYCLE_FILTERS = ("year", "state", "late", "q")
+
+
+def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
+    """One page of the cycles `user` may see, filtered by year, state, lateness and title."""
+    qs = visible_cycles(user).select_related("sop")
+    year = str(params.get("year") or "").strip()
+    state = str(params.get("state") or "").strip()
+    late = str(params.get("late") or "").strip()
+    q = str(params.get("q") or "").strip()
+    now = timezone.now()
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    if state == "open":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif state in State.values:
+        qs = qs.filter(state=state)
+    if late == "1":
+        qs = qs.filter(state__in=OPEN_STATES, due_at__lt=now)
+    if q:
+        qs = qs.filter(title__icontains=q)
+    page = Paginator(qs.order_by("-year", "-created_at", "-pk"), PAGE_SIZE).get_page(page_number)
+    steps = current_steps()
+    rows = [
+        {
+            "cycle": c,
+            "step": steps.get(c.current_step_number) if c.current_step_number else None,
+            "late": c.is_late(now),
+            "percent": progress_percent(c),
+        }
+        for c in page
+    ]
+    years = list(visible_cycles(user).order_by("-year").values_list("year", flat=True).distinct())
+    return {
+        "page": page,
+        "rows": rows,
+        "years": years,
+        "states": [("open", _("Semua yang berjalan")), *State.choices],
+        "filters": {"year": year, "state": state, "late": late, "q": q},
+    }
+
+
+def progress_percent(cycle: Cycle) -> int:
+    """How far the cycle went through the nine steps, in percent (finished: 100)."""
+    if cycle.state == State.COMPLETED:
+        return 100
+    number = cycle.current_step_number
+    if number is None:
+        return 0
+    return round((number - 1) * 100 / STEP_COUNT)
+
+
+# --- the cycle page ---------------------------------------------------------------------------
+@dataclass
+class StepView:
+    """One step of a cycle as the cycle page shows it (progress bar, flowchart, words)."""
+
+    step: SopStep
+    status: str  # done, late, returned, current, current_late, cancelled, waiting
+    label: str
+    details: list[str] = field(default_factory=list)
+    record: StepRecord | None = None
+
+
+STATUS_WAITING = "waiting"
+
+
+def _duration_of_standard(step_or_record) -> str:
+    standard = step_or_record.time_standard
+    return str(standard) if standard else "-"
+
+
+def cycle_steps(cycle: Cycle, records: list[StepRecord], units_total: int) -> list[StepView]:
+    """The nine steps of `cycle` with what happened at each, from its records."""
+    from .templatetags.portal import short_datetime
+
+    last: dict[int, StepRecord] = {}
+    reports = 0
+    for record in records:
+        if record.step_number is None:
+            continue
+        if record.kind == StepRecord.Kind.REPORT:
+            reports += 1
+            continue
+        last[record.step_number] = record
+    now = timezone.now()
+    current = cycle.current_step_number
+    result = []
+    for number, step in sorted(cycle.steps.items()):
+        record = last.get(number)
+        if number == current:
+            late = cycle.is_late(now)
+            status = "current_late" if late else "current"
+            label = _("Sedang berjalan, Terlambat") if late else _("Sedang berjalan")
+            details = [
+                _("Menunggu sejak %(t)s") % {"t": short_datetime(cycle.pending_since)},
+                _("Batas waktu %(t)s (%(std)s)")
+                % {"t": short_datetime(cycle.due_at), "std": step.time_standard},
+            ]
+            if step.lane == Lane.UNIT_HEAD:
+                details.append(
+                    _("%(n)s dari %(total)s unit sudah melapor")
+                    % {"n": reports, "total": units_total}
+                )
+        elif record is not None and record.kind == StepRecord.Kind.CANCEL:
+            status, label = "cancelled", _("Dibatalkan")
+            details = [record.actor_name, short_datetime(record.done_at), record.reason]
+        elif record is not None:
+            used = _("terpakai %(used)s, standar %(std)s") % {
+                "used": format_working_duration(record.working_seconds),
+                "std": _duration_of_standard(record),
+            }
+            if record.kind == StepRecord.Kind.RETURN:
+                status = "returned"
+                label = _("Dikembalikan")
+            elif record.on_time:
+                status, label = "done", _("Selesai, tepat waktu")
+            else:
+                status = "late"
+                label = _("Selesai, Terlambat %(by)s") % {
+                    "by": format_working_duration(record.late_seconds)
+                }
+            details = [record.actor_name, short_datetime(record.done_at), used]
+            if record.reason:
+                details.append(_("Alasan: %(r)s") % {"r": record.reason})
+        elif cycle.state == State.CANCELLED:
+            status, label, details = STATUS_WAITING, _("Tidak dilaksanakan"), []
+        else:
+            status, label, details = STATUS_WAITING, _("Belum"), []
+        result.append(StepView(step, status, label, [d for d in details if d], record))
+    return result
+
+
+def sop_document(sop: SopDefinition | None = None, cycle: Cycle | None = None) -> dict:
+    """What the SOP document shows (header table, procedure table with flowchart), for a page or
+    a PDF; with `cycle`, the flowchart also shows how far that cycle went."""
+    from .flowchart import StepMark, render_procedure
+
+    if cycle is not None:
+        sop = cycle.sop
+    sop = sop or SopDefinition.current()
+    steps = list(sop.steps.all())
+    marks = None
+    step_views = None
+    if cycle is not None:
+        step_views = cycle_steps(cycle, list(cycle.records.all()), Unit.objects.count())
+        marks = {v.step.number: StepMark(v.status, v.label, v.details) for v in step_views}
+    return {
+        "sop": sop,
+        "steps": steps,
+        "cycle": cycle,
+        "step_views": step_views,
+        "flowchart": render_procedure(
+            steps, marks, mutu_baku=True, title=_("Diagram alir %(name)s") % {"name": sop.name}
+        ),
+    }
+
+
+def cycle_page(cycle: Cycle, user: User) -> dict:
+    """Everything the cycle page shows: progress, flowchart, timeline, reports and my actions."""
+    from .flowchart import StepMark, render_procedure
+
+    records = list(cycle.records.select_related("unit").order_by("seq"))
+    units = list(Unit.objects.all())
+    step_views = cycle_steps(cycle, records, len(units))
+    marks = {v.step.number: StepMark(v.status, v.label, v.details) for v in step_views}
+    reports = {r.unit_id: r for r in cycle.unit_reports.select_related("reported_by")}
+    return {
+        "cycle": cycle,
+        "step_views": step_views,
+        "percent": progress_percent(cycle),
+        "late": cycle.is_late(),
+        "records": list(reversed(records)),
+        "unit_reports": [(unit, reports.get(unit.pk)) for unit in units],
+        "team": list(cycle.team.all()),
+        "actions": cycle_actions(cycle, user),
+        "flowchart": render_procedure(
+            list(cycle.steps.values()),
+            marks,
+            mutu_baku=False,
+            title=_("Diagram alir siklus %(title)s") % {"title": cycle.title},
+        ),
+    }
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+def may_see_dashboard(user: User) -> bool:
+    """The dashboard is for the Inspektur and the Sekretaris."""
+    return user.is_authenticated and user.has_role(Role.INSPEKTUR, Role.SEKRETARIS)
+
+
+def standard_seconds(step: SopStep) -> int:
+    """A time standard in working seconds; a working day counts as the mean office day."""
+    amount, unit = step.time_amount, step.time_unit
+    if unit == DAYS:
+        days = list(settings.WORKING_HOURS.values())
+        day_seconds = sum(
+            (datetime.combine(datetime.min, c) - datetime.combine(datetime.min, o)).total_seconds()
+            for o, c in days
+        ) / max(1, len(days))
+        return int(amount * day_seconds)
+    return amount * (3600 if unit == HOURS else 60)
+
+
+def step_statistics(sop: SopDefinition) -> list[dict]:
+    """Per step: how many times done, how many on time, median working time (two queries)."""
+    done = StepRecord.objects.filter(
+        cycle__sop=sop,
+        step_number__isnull=False,
+        kind__in=[StepRecord.Kind.COMPLETE, StepRecord.Kind.RETURN],
+    )
+    counts = {
+        row["step_number"]: row
+        for row in done.values("step_number").annotate(
+            n=Count("pk"), on_time_n=Count("pk", filter=Q(on_time=True))
+        )
+    }
+    # The median in the database: rank the records of each step by time used and keep the one
+    # or two in the middle (at most two rows per step come back).
+    middle = (
+        done.annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("step_number")], order_by=F("working_seconds").asc()
+            ),
+            total=Window(Count("pk"), partition_by=[F("step_number")]),
+        )
+        .filter(rank__gte=(F("total") + 1) / 2, rank__lte=(F("total") + 2) / 2)
+        .values_list("step_number", "working_seconds")
+    )
+    medians: dict[int, list[int]] = {}
+    for number, seconds in middle:
+        medians.setdefault(number, []).append(seconds)
+    result = []
+    for step in sop.steps.all():
+        row = counts.get(step.number, {"n": 0, "on_time_n": 0})
+        values = medians.get(step.number)
+        result.append(
+            {
+                "step": step,
+                "n": row["n"],
+                "on_time_n": row["on_time_n"],
+                "rate": round(row["on_time_n"] * 100 / row["n"]) if row["n"] else None,
+                "median": statistics.mean(values) if values else None,
+                "standard_seconds": standard_seconds(step),
+            }
+        )
+    return result
+
+
+def lane_statistics(per_step: list[dict]) -> list[dict]:
+    """On-time rate per lane, summed from the per-step counts (no further query)."""
+    lanes: dict[str, dict] = {}
+    for row in per_step:
+        lane = row["step"].lane
+        entry = lanes.setdefault(
+            lane, {"lane": lane, "label": Lane(lane).label, "n": 0, "on_time_n": 0, "steps": []}
+        )
+        entry["n"] += row["n"]
+        entry["on_time_n"] += row["on_time_n"]
+        entry["steps"].append(row["step"].number)
+    for entry in lanes.values():
+        entry["rate"] = round(entry["on_time_n"] * 100 / entry["n"]) if entry["n"] else None
+    return list(lanes.values())
+
+
+DASHBOARD_LIST = 15
+
+
+def dashboard(user: User) -> dict:
+    """The Inspektur's overview: counts by state, what waits for the Inspektur, late steps (step 4
+    first, per the SOP's Peringatan), time used per step and on-time rates; fixed query count."""
+    from .charts import median_chart
+
+    sop = SopDefinition.current()
+    steps = current_steps(sop)
+    now = timezone.now()
+    cycles = visible_cycles(user).select_related("sop")
+    counts = dict(cycles.values_list("state").annotate(n=Count("pk")).order_by())
+    by_state = [(value, label, counts.get(value, 0)) for value, label in State.choices]
+    lanes = steps_by_lane()
+    inspektur_states = [State.for_step(n) for n in lanes.get(Lane.INSPEKTUR, [])]
+    waiting = list(
+        cycles.filter(state__in=inspektur_states).order_by("due_at", "pk")[:DASHBOARD_LIST]
+    )
+    transitions = transitions_by_state()
+    may_act = user.has_role(Role.INSPEKTUR)
+    waiting_rows = [
+        {
+            "cycle": c,
+            "step": steps[c.current_step_number],
+            "late": c.is_late(now),
+            "actions": [action_for(n, steps[c.current_step_number]) for n in transitions[c.state]]
+            if may_act
+            else [],
+        }
+        for c in waiting
+    ]
+    warning_state = State.for_step(4)
+    late_qs = cycles.filter(state__in=OPEN_STATES, due_at__lt=now)
+    late = list(
+        late_qs.annotate(
+            warning_first=Case(
+                When(state=warning_state, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        ).order_by("warning_first", "due_at", "pk")[:DASHBOARD_LIST]
+    )
+    late_counts = dict(late_qs.values_list("state").annotate(n=Count("pk")).order_by())
+    per_step = step_statistics(sop)
+    return {
+        "sop": sop,
+        "by_state": by_state,
+        "open_count": sum(counts.get(s, 0) for s in OPEN_STATES),
+        "waiting": waiting_rows,
+        "late": [
+            {
+                "cycle": c,
+                "step": steps[c.current_step_number],
+                "warning": c.state == warning_state,
+                "overdue": now - c.due_at,
+            }
+            for c in late
+        ],
+        "late_total": sum(late_counts.values()),
+        "warning_step": steps.get(4),
+        "warning_late": late_counts.get(warning_state, 0),
+        "per_step": per_step,
+        "per_lane": lane_statistics(per_step),
+        "chart": median_chart(per_step),
+    }
+
+
+# --- notifications ------------------------------------------------------------------------------
+def people_who_may_act(cycle: Cycle) -> QuerySet[User]:
+    """The active people who may act on the pending step of `cycle` (for e-mails)."""
+    number = step_of_state(cycle.state)
+    if number is None:
+        return User.objects.none()
+    lane = cycle.sop_step(number).lane
+    active = User.objects.filter(is_active=True)
+    if lane == Lane.TIM_PENYUSUN:
+        return active.filter(team_cycles=cycle)
+    if lane == Lane.UNIT_HEAD:
+        reported = UnitReport.objects.filter(cycle=cycle).values("unit_id")
+        return (
+            active.filter(groups__name__in=[str(r) for r in UNIT_HEAD_ROLES], unit__isnull=False)
+            .exclude(unit_id__in=reported)
+            .distinct()
+        )
+    return active.filter(groups__name=str(ROLE_OF_LANE[lane])).distinct()

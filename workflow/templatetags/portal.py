@@ -1,4 +1,4 @@
-"""Formatting for the portal's pages: Indonesian dates, WIB times, grouped NIPs, working durations."""
+"""Formatting for pages: Indonesian dates, WIB times, grouped NIPs, working durations."""
 
 from __future__ import annotations
 

@@ -7,3 +7,20 @@ class DocumentsConfig(AppConfig):
 
     name = "documents"
     verbose_name = _("Dokumen")
+
+    def ready(self) -> None:
+        from django.core.signals import request_finished
+
+        from workflow import step_parts
+        from workflow.signals import transition_executing
+
+        from . import forms, receivers
+
+        transition_executing.connect(
+            receivers.on_transition_executing, dispatch_uid="documents.transition_executing"
+        )
+        request_finished.connect(
+            receivers.on_request_finished, dispatch_uid="documents.discard_uncommitted_files"
+        )
+        for part in forms.step_parts():
+            step_parts.register(part)

@@ -199,3 +199,7 @@ ARCHIVE_RETENTION = {
     "000.7.2": {"active_years": 2, "inactive_years": 8, "disposition": "Permanen"},
     "000.7.5": {"active_years": 2, "inactive_years": 3, "disposition": "Dinilai Kembali"},
 }
+
+# --- Documents app (documents/): letterhead of the generated PDFs ------------------------------
+DOCUMENT_GOVERNMENT = env.str("DOCUMENT_GOVERNMENT", default="PEMERINTAH KABUPATEN KEPULAUAN ANAMBAS")
+DOCUMENT_ADDRESS = env.str("DOCUMENT_ADDRESS", default="Tarempa, Kabupaten Kepulauan Anambas")

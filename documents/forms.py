@@ -1,0 +1,225 @@
+"""Forms of the documents app: the parts of the step forms, uploads, the table, verification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from workflow.models import Cycle, SopStep, Unit
+from workflow.services import transition_custom
+from workflow.step_parts import StepFormPart
+
+from . import services
+from .models import Artefact, Direction
+from .uploads import ALLOWED_EXTENSIONS, check_upload
+
+ACCEPT = ",".join(ALLOWED_EXTENSIONS)
+
+
+def _upload_help() -> str:
+    return _("PDF, DOCX, XLSX, ODT, ODS, JPG atau PNG; paling besar %(limit)s.") % {
+        "limit": filesizeformat(settings.ARTEFACT_MAX_BYTES)
+    }
+
+
+def artefact_kind(step: SopStep, label: str) -> str:
+    """A named file is an input when the step's requirement names it, an archive at step 9."""
+    if step.number == 9:
+        return Artefact.Kind.ARCHIVE
+    text = label.lower()
+    if text in step.requirement.lower() and text not in step.output.lower():
+        return Artefact.Kind.INPUT
+    return Artefact.Kind.OUTPUT
+
+
+def _step_of(transition_name: str) -> int | None:
+    try:
+        custom = transition_custom(transition_name)
+    except StopIteration:
+        return None
+    if custom["kind"] not in ("complete", "report") or transition_name == "complete_step_5":
+        return None
+    return custom["step"]
+
+
+class PartForm(forms.Form):
+    """A part of a step form: built with the cycle, the transition and the user (see step_parts)."""
+
+    def __init__(
+        self, data=None, files=None, *, cycle: Cycle, transition_name: str, user, **kwargs: Any
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        self.cycle = cycle
+        self.transition_name = transition_name
+        self.user = user
+
+
+class StepUploadForm(PartForm):
+    """The files of a step: one optional file field per file the SOP step names."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.step = self.cycle.sop_step(_step_of(self.transition_name))
+        self.named = list(self.step.artefacts)
+        for index, label in enumerate(self.named):
+            self.fields[f"file_{index}"] = forms.FileField(
+                label=label,
+                required=False,
+                help_text=_upload_help(),
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+            )
+        self.existing = list(
+            Artefact.objects.filter(cycle=self.cycle, step_number=self.step.number)
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        uploads = []
+        for index, label in enumerate(self.named):
+            file = cleaned.get(f"file_{index}")
+            if not file:
+                continue
+            try:
+                check_upload(file)
+            except ValidationError as exc:
+                self.add_error(f"file_{index}", exc)
+                continue
+            uploads.append((label, artefact_kind(self.step, label), file))
+        cleaned["uploads"] = uploads
+        return cleaned
+
+
+class SignatureForm(PartForm):
+    """Step 8: no fields; its template says what approving does (render and sign once)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .selectors import measurement_rows
+
+        self.rows = measurement_rows(self.cycle)
+
+
+class ArchiveForm(PartForm):
+    """Step 9: to whom the copies went, and where the paper original is filed."""
+
+    units = forms.ModelMultipleChoiceField(
+        label=_("Unit penerima"),
+        queryset=Unit.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    others = forms.CharField(
+        label=_("Penerima lain"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Satu penerima per baris, misalnya Bupati Kepulauan Anambas."),
+    )
+    copies = forms.IntegerField(label=_("Jumlah salinan per penerima"), min_value=1, initial=1)
+    room = forms.CharField(label=_("Ruang"), max_length=100, required=False)
+    cabinet = forms.CharField(label=_("Lemari"), max_length=50)
+    shelf = forms.CharField(label=_("Rak"), max_length=50)
+    box = forms.CharField(label=_("Boks"), max_length=50)
+    folder = forms.CharField(label=_("Map"), max_length=50)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.classification_code = self.cycle.sop.classification_code
+        self.retention = services.retention_for(self.classification_code)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("units") and not (cleaned.get("others") or "").strip():
+            raise ValidationError(_("Pilih paling sedikit satu penerima distribusi."))
+        return cleaned
+
+
+def step_parts() -> list[StepFormPart]:
+    """The parts this app adds to the step forms (registered in DocumentsConfig.ready)."""
+
+    def has_files(cycle: Cycle, name: str) -> bool:
+        number = _step_of(name)
+        return number is not None and bool(cycle.sop_step(number).artefacts)
+
+    return [
+        StepFormPart(
+            key=services.UPLOAD_KEY,
+            form_class=StepUploadForm,
+            applies=has_files,
+            template="documents/parts/uploads.html",
+            order=50,
+        ),
+        StepFormPart(
+            key=services.SIGNATURE_KEY,
+            form_class=SignatureForm,
+            applies=lambda cycle, name: name == "complete_step_8",
+            template="documents/parts/signature.html",
+            order=60,
+        ),
+        StepFormPart(
+            key=services.ARCHIVE_KEY,
+            form_class=ArchiveForm,
+            applies=lambda cycle, name: name == "complete_step_9",
+            template="documents/parts/archive.html",
+            order=70,
+        ),
+    ]
+
+
+class ArtefactUploadForm(forms.Form):
+    """Attach one file to the cycle's pending step from the cycle page."""
+
+    label = forms.ChoiceField(label=_("Nama berkas"))
+    file = forms.FileField(
+        label=_("Berkas"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
+    )
+
+    def __init__(self, *args: Any, step: SopStep, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.step = step
+        labels = [*step.artefacts, str(_("Lampiran lain"))]
+        self.fields["label"].choices = [(label, label) for label in labels]
+        self.fields["file"].help_text = _upload_help()
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        check_upload(file)
+        return file
+
+
+class MeasurementRowForm(forms.Form):
+    """One row of the measurement table in the team's formset."""
+
+    sasaran = forms.CharField(label=_("Sasaran strategis"), max_length=300)
+    indikator = forms.CharField(label=_("Indikator kinerja"), max_length=300)
+    satuan = forms.CharField(label=_("Satuan"), max_length=50)
+    direction = forms.ChoiceField(label=_("Arah"), choices=Direction.choices)
+    target = forms.DecimalField(
+        label=_("Target"), max_digits=14, decimal_places=4, min_value=0, localize=True
+    )
+    realisasi = forms.DecimalField(
+        label=_("Realisasi"), max_digits=14, decimal_places=4, min_value=0, localize=True
+    )
+
+
+MeasurementFormSet = forms.formset_factory(
+    MeasurementRowForm, extra=1, can_delete=True, max_num=200, validate_max=True
+)
+
+
+class VerifyUploadForm(forms.Form):
+    """A PDF that someone wants checked against the document of a verification token."""
+
+    file = forms.FileField(
+        label=_("Berkas PDF"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > settings.ARTEFACT_MAX_BYTES:
+            raise ValidationError(_("Berkas terlalu besar."))
+        return file

@@ -1,0 +1,512 @@
+"""Services of the documents app: store artefacts, edit the measurement table, sign, archive."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflow.models import Cycle, SopStep, State, Unit, User
+from workflow.roles import Role
+from workflow.services import available_transitions
+
+from . import signing
+from .formatting import id_date
+from .models import (
+    ArchiveRecord,
+    Artefact,
+    Direction,
+    Distribution,
+    MeasurementRow,
+    SignedDocument,
+)
+from .pdf import qr_data_uri, render_pdf
+from .selectors import average_capaian, group_by_sasaran, measurement_document
+from .storage import private_storage, track_written
+from .uploads import CheckedUpload, check_upload
+
+# Steps during which the team edits the measurement table (our reading of steps 3 to 6).
+MEASUREMENT_STATES = (State.STEP_3, State.STEP_4, State.STEP_5, State.STEP_6)
+UPLOAD_KEY = "artefacts"
+SIGNATURE_KEY = "signature"
+ARCHIVE_KEY = "archive"
+
+
+# --- artefacts --------------------------------------------------------------------------------
+
+
+def may_upload(cycle: Cycle, user: User) -> bool:
+    """Whether `user` may attach files to the cycle's pending step: whoever may act on it."""
+    if not cycle.is_open:
+        return False
+    return any(name != "cancel" for name in available_transitions(cycle, user))
+
+
+def _write(
+    cycle: Cycle,
+    step_number: int,
+    label: str,
+    kind: str,
+    checked: CheckedUpload,
+    actor: User,
+    at: datetime,
+) -> Artefact:
+    """Write one checked file under a generated name and create its row (inside a transaction)."""
+    name = f"artefacts/{cycle.pk}/{step_number}/{uuid.uuid4().hex}{checked.extension}"
+    stored = private_storage().save(name, checked.file)
+    track_written(stored)
+    return Artefact.objects.create(
+        cycle=cycle,
+        step_number=step_number,
+        kind=kind,
+        label=label[:200],
+        original_name=checked.original_name,
+        file=stored,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+        uploaded_at=at,
+    )
+
+
+def upload_artefact(
+    *,
+    cycle: Cycle,
+    actor: User,
+    file: UploadedFile,
+    label: str,
+    kind: str = Artefact.Kind.OUTPUT,
+    at: datetime | None = None,
+) -> Artefact:
+    """Attach a file to the cycle's pending step before the step is done (checked, then stored)."""
+    if not may_upload(cycle, actor):
+        raise PermissionDenied(_("Anda tidak dapat mengunggah berkas untuk langkah ini."))
+    checked = check_upload(file)
+    label = label.strip()
+    if not label:
+        raise ValidationError({"label": _("Pilih nama berkas.")})
+    if kind not in Artefact.Kind.values:
+        raise ValidationError({"kind": _("Jenis berkas tidak dikenal.")})
+    try:
+        with transaction.atomic():
+            locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+            if locked.state != cycle.state:
+                raise ValidationError(_("Status siklus sudah berubah. Muat ulang halaman."))
+            return _write(
+                locked,
+                locked.current_step_number,
+                label,
+                kind,
+                checked,
+                actor,
+                at or timezone.now(),
+            )
+    except Exception:
+        from .storage import discard_uncommitted_files
+
+        discard_uncommitted_files()
+        raise
+
+
+def delete_artefact(*, artefact: Artefact, actor: User) -> None:
+    """Remove a file that is not sealed yet (its uploader, or whoever may act on the step)."""
+    with transaction.atomic():
+        artefact = Artefact.objects.select_for_update().select_related("cycle").get(pk=artefact.pk)
+        if artefact.is_sealed:
+            raise ValidationError(
+                _("Berkas ini sudah dikunci dalam catatan langkah dan tidak dapat dihapus.")
+            )
+        if artefact.uploaded_by_id != actor.pk and not may_upload(artefact.cycle, actor):
+            raise PermissionDenied(_("Anda tidak dapat menghapus berkas ini."))
+        name = artefact.file.name
+        artefact.delete()
+        transaction.on_commit(lambda: private_storage().delete(name))
+
+
+def _checked_uploads(inputs: Mapping[str, Any]) -> list[tuple[str, str, CheckedUpload]]:
+    """The files of the step form's upload part, checked again here (the service trusts no form)."""
+    part = inputs.get(UPLOAD_KEY) or {}
+    uploads = part.get("uploads") or []
+    checked, errors = [], []
+    for label, kind, file in uploads:
+        if not file:
+            continue
+        try:
+            checked.append((label, kind, check_upload(file)))
+        except ValidationError as exc:
+            errors.extend(f"{label}: {m}" for m in exc.messages)
+    if errors:
+        raise ValidationError({UPLOAD_KEY: errors})
+    return checked
+
+
+def _seal(
+    cycle: Cycle, transition: str, step: SopStep | None, actor: User, at: datetime
+) -> list[Artefact]:
+    """Mark the step's unsealed files as sealed by the record about to be written."""
+    files = Artefact.objects.select_for_update().filter(cycle=cycle, sealed_at__isnull=True)
+    if transition == "cancel" or step is None:
+        pass  # the cycle ends: every file still open is sealed with it
+    elif transition == "report_unit":
+        files = files.filter(step_number=step.number, uploaded_by=actor)
+    else:
+        files = files.filter(step_number=step.number)
+    files = list(files.order_by("pk"))
+    for artefact in files:
+        artefact.sealed_at = at
+        artefact.sealed_record_seq = cycle.record_count + 1
+        artefact.save(update_fields=["sealed_at", "sealed_record_seq"])
+    return files
+
+
+# --- the measurement table --------------------------------------------------------------------
+
+
+def measurement_frozen(cycle: Cycle) -> bool:
+    """From the Inspektur's approval (the signed document) on, the rows never change."""
+    return SignedDocument.objects.filter(cycle=cycle, kind=SignedDocument.Kind.MEASUREMENT).exists()
+
+
+def may_edit_measurements(cycle: Cycle, user: User) -> bool:
+    """The cycle's team edits the table during steps 3 to 6, until approval."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and cycle.state in MEASUREMENT_STATES
+        and user.pk in cycle.team_ids
+        and not measurement_frozen(cycle)
+    )
+
+
+ROW_FIELDS = ("sasaran", "indikator", "satuan", "direction", "target", "realisasi")
+
+
+def _decimal(value: Any, name: str, errors: list[str], index: int) -> Decimal | None:
+    if isinstance(value, str):
+        value = value.strip().replace(".", "").replace(",", ".") if "," in value else value.strip()
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        errors.append(_("Baris %(n)d: %(field)s bukan angka.") % {"n": index, "field": name})
+        return None
+    if not number.is_finite() or number < 0:
+        errors.append(
+            _("Baris %(n)d: %(field)s harus angka positif.") % {"n": index, "field": name}
+        )
+        return None
+    return number
+
+
+def _clean_rows(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    cleaned, errors = [], []
+    for index, row in enumerate(rows, start=1):
+        values = {name: row.get(name) for name in ROW_FIELDS}
+        for name in ("sasaran", "indikator", "satuan"):
+            values[name] = str(values[name] or "").strip()
+            if not values[name]:
+                errors.append(
+                    _("Baris %(n)d: %(field)s wajib diisi.") % {"n": index, "field": name}
+                )
+        if values["direction"] not in Direction.values:
+            errors.append(_("Baris %(n)d: arah indikator tidak dikenal.") % {"n": index})
+        values["target"] = _decimal(values["target"], _("target"), errors, index)
+        values["realisasi"] = _decimal(values["realisasi"], _("realisasi"), errors, index)
+        if values["target"] == 0:
+            errors.append(_("Baris %(n)d: target tidak boleh nol.") % {"n": index})
+        cleaned.append(values)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def save_measurement_rows(
+    *, cycle: Cycle, actor: User, rows: list[Mapping[str, Any]], at: datetime | None = None
+) -> list[MeasurementRow]:
+    """Replace the cycle's measurement table with `rows` (dicts of ROW_FIELDS), in that order."""
+    at = at or timezone.now()
+    cleaned = _clean_rows(rows)
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if not may_edit_measurements(locked, actor):
+            if measurement_frozen(locked):
+                raise PermissionDenied(_("Tabel pengukuran sudah disetujui dan dibekukan."))
+            raise PermissionDenied(
+                _("Tabel pengukuran diisi oleh tim penyusun pada langkah 3 sampai 6.")
+            )
+        MeasurementRow.objects.filter(cycle=locked).delete()
+        return MeasurementRow.objects.bulk_create(
+            MeasurementRow(cycle=locked, order=n, updated_by=actor, updated_at=at, **values)
+            for n, values in enumerate(cleaned, start=1)
+        )
+
+
+# --- the signed measurement document ----------------------------------------------------------
+
+
+def verify_url(token: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/verify/{token}/"
+
+
+def measurement_context(
+    cycle: Cycle,
+    signer: User,
+    *,
+    at: datetime,
+    token: str = "",
+    issuer: str = "",
+    draft: bool = False,
+) -> dict[str, Any]:
+    """Everything the measurement document template prints."""
+    from .selectors import measurement_rows
+
+    rows = measurement_rows(cycle)
+    url = verify_url(token) if token else ""
+    return {
+        "cycle": cycle,
+        "sop": cycle.sop,
+        "government": settings.DOCUMENT_GOVERNMENT,
+        "address": settings.DOCUMENT_ADDRESS,
+        "groups": group_by_sasaran(rows),
+        "rows": rows,
+        "average": average_capaian(rows),
+        "place_date": f"{settings.DOCUMENT_PLACE}, {id_date(at)}",
+        "signer": signer,
+        "signer_title": (signer.jabatan or _("Inspektur")).upper(),
+        "verify_url": url,
+        "qr": qr_data_uri(url) if url else "",
+        "issuer": issuer,
+        "draft": draft,
+    }
+
+
+def render_measurement_draft(cycle: Cycle, *, at: datetime | None = None) -> bytes:
+    """An unsigned preview ("KONSEP") of the measurement document, for steps 6 to 8."""
+    from workflow.models import User as UserModel
+
+    inspektur = UserModel.objects.filter(groups__name=Role.INSPEKTUR, is_active=True).first()
+    return render_pdf(
+        "documents/pdf/measurement.html",
+        measurement_context(cycle, inspektur or UserModel(), at=at or timezone.now(), draft=True),
+    )
+
+
+def approve_and_sign(*, cycle: Cycle, actor: User, at: datetime) -> SignedDocument:
+    """Render the measurement document once, sign it (PAdES) and store the signed bytes."""
+    if MeasurementRow.objects.filter(cycle=cycle).count() == 0:
+        raise ValidationError(
+            {SIGNATURE_KEY: [_("Persetujuan ditolak: tabel pengukuran kinerja masih kosong.")]}
+        )
+    try:
+        signer = signing.load_signer()
+    except signing.SigningNotConfigured as exc:
+        raise ValidationError(
+            {SIGNATURE_KEY: [_("Persetujuan ditolak: %s Hubungi administrator.") % exc]}
+        ) from None
+    certificate = signing.describe(signer.signing_cert)
+    token = secrets.token_urlsafe(24)
+    context = measurement_context(cycle, actor, at=at, token=token, issuer=certificate.issuer)
+    pdf = render_pdf("documents/pdf/measurement.html", context)
+    signed = signing.sign_pdf(
+        pdf,
+        signer,
+        signer_name=actor.full_name,
+        location=settings.DOCUMENT_PLACE,
+        reason=_("Persetujuan Dokumen Pengukuran Kinerja %(year)s") % {"year": cycle.year},
+    )
+    return SignedDocument.objects.create(
+        cycle=cycle,
+        kind=SignedDocument.Kind.MEASUREMENT,
+        title=_("Dokumen Pengukuran Kinerja Tahun %(year)s") % {"year": cycle.year},
+        filename=f"dokumen-pengukuran-kinerja-{cycle.year}-{cycle.pk}.pdf",
+        pdf=signed,
+        size=len(signed),
+        sha256=hashlib.sha256(signed).hexdigest(),
+        token=token,
+        signer=actor,
+        signer_name=actor.full_name,
+        signer_nip=actor.nip or "",
+        signer_jabatan=actor.jabatan,
+        signer_pangkat=actor.pangkat_golongan,
+        certificate_subject=certificate.subject,
+        certificate_issuer=certificate.issuer,
+        certificate_serial=certificate.serial,
+        certificate_der=certificate.der,
+        signed_at=at,
+    )
+
+
+def signed_description(document: SignedDocument, kind: str = "output") -> dict[str, Any]:
+    """What a step record seals about a signed document."""
+    return {
+        "id": document.pk,
+        "kind": kind,
+        "label": str(document.title),
+        "name": document.filename,
+        "sha256": document.sha256,
+        "size": document.size,
+        "signed_document": True,
+    }
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The answer of the verification page to an uploaded PDF."""
+
+    identical: bool
+    signature_ok: bool
+    uploaded_sha256: str
+
+    @property
+    def ok(self) -> bool:
+        return self.identical and self.signature_ok
+
+
+def verify_upload(*, document: SignedDocument, data: bytes) -> Verification:
+    """Whether `data` is exactly the stored signed document and its signature validates."""
+    digest = hashlib.sha256(data).hexdigest()
+    check = signing.check_signature(data, bytes(document.certificate_der))
+    return Verification(
+        identical=secrets.compare_digest(digest, document.sha256),
+        signature_ok=check.ok,
+        uploaded_sha256=digest,
+    )
+
+
+# --- step 9: distribution and archive ---------------------------------------------------------
+
+
+def retention_for(code: str) -> dict[str, Any]:
+    """The retention (JRA) of a classification code from settings, or an empty entry."""
+    return dict(settings.ARCHIVE_RETENTION.get(code, {}))
+
+
+def _clean_archive(data: Mapping[str, Any] | None) -> dict[str, Any]:
+    if not data:
+        raise ValidationError(
+            {ARCHIVE_KEY: [_("Isi distribusi dan register arsip sebelum menyelesaikan langkah 9.")]}
+        )
+    errors = []
+    units = list(data.get("units") or [])
+    others = [line.strip() for line in str(data.get("others") or "").splitlines() if line.strip()]
+    if not units and not others:
+        errors.append(_("Pilih paling sedikit satu penerima distribusi."))
+    try:
+        copies = int(data.get("copies") or 0)
+    except (TypeError, ValueError):
+        copies = 0
+    if copies < 1:
+        errors.append(_("Jumlah salinan paling sedikit 1."))
+    place = {
+        key: str(data.get(key) or "").strip()
+        for key in ("room", "cabinet", "shelf", "box", "folder")
+    }
+    if not all(place[key] for key in ("cabinet", "shelf", "box", "folder")):
+        errors.append(_("Isi lokasi arsip: lemari, rak, boks dan map."))
+    if errors:
+        raise ValidationError({ARCHIVE_KEY: errors})
+    resolved = [u if isinstance(u, Unit) else Unit.objects.get(code=u) for u in units]
+    return {"units": resolved, "others": others, "copies": copies, **place}
+
+
+def record_archive(
+    *, cycle: Cycle, actor: User, data: Mapping[str, Any], at: datetime
+) -> ArchiveRecord:
+    """Save step 9: the distribution list and the archive register of the paper original."""
+    cleaned = _clean_archive(data)
+    document = measurement_document(cycle)
+    if document is None:
+        raise ValidationError(
+            {ARCHIVE_KEY: [_("Belum ada dokumen bertanda tangan untuk diarsipkan.")]}
+        )
+    for unit in cleaned["units"]:
+        Distribution.objects.create(
+            cycle=cycle,
+            unit=unit,
+            recipient=unit.name,
+            copies=cleaned["copies"],
+            recorded_by=actor,
+            recorded_at=at,
+        )
+    for name in cleaned["others"]:
+        Distribution.objects.create(
+            cycle=cycle,
+            recipient=name[:200],
+            copies=cleaned["copies"],
+            recorded_by=actor,
+            recorded_at=at,
+        )
+    code = cycle.sop.classification_code
+    retention = retention_for(code)
+    return ArchiveRecord.objects.create(
+        cycle=cycle,
+        softfile=document,
+        classification_code=code,
+        room=cleaned["room"],
+        cabinet=cleaned["cabinet"],
+        shelf=cleaned["shelf"],
+        box=cleaned["box"],
+        folder=cleaned["folder"],
+        active_years=retention.get("active_years"),
+        inactive_years=retention.get("inactive_years"),
+        disposition=retention.get("disposition", ""),
+        archived_by=actor,
+        archived_at=at,
+    )
+
+
+# --- the hook into the engine -----------------------------------------------------------------
+
+
+def on_transition(
+    *,
+    cycle: Cycle,
+    transition: str,
+    step: SopStep | None,
+    actor: User,
+    inputs: Mapping[str, Any],
+    at: datetime,
+) -> list[dict[str, Any]]:
+    """Inside a transition's transaction: check, then store files, sign, archive and seal.
+
+    Everything that can refuse runs before the first file is written; files written here are
+    removed again if the transaction rolls back later (see storage.discard_uncommitted_files).
+    """
+    inputs = inputs or {}
+    uploads = _checked_uploads(inputs)
+    if transition == "complete_step_9":
+        _clean_archive(inputs.get(ARCHIVE_KEY))
+    described: list[dict[str, Any]] = []
+    signed = None
+    if transition == "complete_step_8":
+        signed = approve_and_sign(cycle=cycle, actor=actor, at=at)
+    if uploads and step is not None:
+        for label, kind, checked in uploads:
+            _write(cycle, step.number, label, kind, checked, actor, at)
+    described.extend(a.description() for a in _seal(cycle, transition, step, actor, at))
+    if signed is not None:
+        described.append(signed_description(signed))
+    if transition == "complete_step_9":
+        archive = record_archive(cycle=cycle, actor=actor, data=inputs[ARCHIVE_KEY], at=at)
+        entry = signed_description(archive.softfile, kind="archive")
+        entry.update(
+            {"classification_code": archive.classification_code, "location": archive.location}
+        )
+        described.append(entry)
+    return described
+
+
+def _units_choices() -> Iterable[Unit]:
+    return Unit.objects.all()

@@ -1,0 +1,178 @@
+"""The portal's signing key: load it, sign a PDF (PAdES), check a signed PDF, make a dev key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+class SigningNotConfigured(Exception):
+    """No usable PKCS#12 file (missing, unreadable or wrong passphrase)."""
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What a document and the verification page say about the signing certificate."""
+
+    subject: str
+    issuer: str
+    serial: str
+    der: bytes
+
+
+def _passphrase() -> bytes | None:
+    value = settings.SIGNING_PKCS12_PASSPHRASE
+    return value.encode() if value else None
+
+
+def load_signer():
+    """The pyHanko signer of settings.SIGNING_PKCS12_PATH; SigningNotConfigured if unusable."""
+    from pyhanko.sign import signers
+
+    path = settings.SIGNING_PKCS12_PATH
+    if not path or not Path(path).is_file():
+        raise SigningNotConfigured(
+            _("Sertifikat penandatanganan belum dipasang (berkas PKCS#12 tidak ditemukan).")
+        )
+    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=_passphrase())
+    if signer is None:
+        raise SigningNotConfigured(
+            _("Sertifikat penandatanganan tidak dapat dibuka (kata sandi PKCS#12 salah?).")
+        )
+    return signer
+
+
+def describe(cert: asn1_x509.Certificate) -> Certificate:
+    """Subject, issuer and serial of a certificate, as people read them."""
+    return Certificate(
+        subject=cert.subject.human_friendly,
+        issuer=cert.issuer.human_friendly,
+        serial=format(cert.serial_number, "X"),
+        der=cert.dump(),
+    )
+
+
+def sign_pdf(pdf: bytes, signer, *, signer_name: str, location: str, reason: str) -> bytes:
+    """Sign PDF bytes as a PAdES signature and return the signed bytes."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    meta = signers.PdfSignatureMetadata(
+        field_name="TandaTanganElektronik",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=signer_name,
+        location=location,
+        reason=reason,
+    )
+    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """The result of checking a PDF's signature against a trusted certificate."""
+
+    ok: bool
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    whole_file: bool = False
+    problem: str = ""
+
+
+def check_signature(pdf: bytes, certificate_der: bytes) -> SignatureCheck:
+    """Whether the PDF's only signature is intact, valid, covers the file and chains to the cert."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+        if len(signatures) != 1:
+            return SignatureCheck(ok=False, problem=_("PDF tidak memuat tepat satu tanda tangan."))
+        root = asn1_x509.Certificate.load(certificate_der)
+        status = validate_pdf_signature(
+            signatures[0], signer_validation_context=ValidationContext(trust_roots=[root])
+        )
+    except Exception as exc:
+        return SignatureCheck(
+            ok=False, problem=_("PDF tidak dapat dibaca: %s") % type(exc).__name__
+        )
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    ok = bool(status.intact and status.valid and status.trusted and whole)
+    return SignatureCheck(
+        ok=ok,
+        intact=status.intact,
+        valid=status.valid,
+        trusted=status.trusted,
+        whole_file=whole,
+    )
+
+
+def create_self_signed_pkcs12(
+    path: Path, passphrase: str, *, common_name: str, organisation: str
+) -> Certificate:
+    """Write a self-signed RSA-2048 key and certificate as PKCS#12 (development and demo only)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "SOP Portal (pengembangan/demo)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=5 * 365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    encryption = (
+        serialization.BestAvailableEncryption(passphrase.encode())
+        if passphrase
+        else serialization.NoEncryption()
+    )
+    data = pkcs12.serialize_key_and_certificates(common_name.encode(), key, cert, None, encryption)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # The private key: readable by the portal's user only.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return describe(asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -270,6 +271,9 @@ def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
         "years": years,
         "states": [("open", _("Semua yang berjalan")), *State.choices],
         "filters": {"year": year, "state": state, "late": late, "q": q},
+        "query": urlencode(
+            {k: v for k, v in (("year", year), ("state", state), ("late", late), ("q", q)) if v}
+        ),
     }
 
 

@@ -83,3 +83,17 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter("may_see_dashboard")
+def may_see_dashboard(user) -> bool:
+    """Whether the navigation shows the dashboard to `user`."""
+    from workflow.selectors import may_see_dashboard as rule
+
+    return rule(user)
+
+
+@register.inclusion_tag("workflow/_late_badge.html")
+def late_badge(late: bool, due_at=None):
+    """The red "Terlambat" badge (a word, not only a colour), or the due time when on time."""
+    return {"late": late, "due_at": due_at}

@@ -1,0 +1,129 @@
+"""The forms of the portal: one per kind of step action, and the form that starts a cycle."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Cycle, User
+from .selectors import transition_kind
+
+
+class _Helped:
+    """Crispy renders the fields only: the page writes one <form> around the step and its parts."""
+
+    def _set_helper(self) -> None:
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class StepForm(_Helped, forms.Form):
+    """What every step action takes: the state the user saw, and an optional note."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Opsional: catatan untuk langkah berikutnya dan untuk arsip."),
+    )
+
+    def __init__(self, *args, cycle: Cycle, transition_name: str, user: User, **kwargs) -> None:
+        kwargs.setdefault("initial", {})["expected_state"] = cycle.state
+        super().__init__(*args, **kwargs)
+        self.cycle, self.transition_name, self.user = cycle, transition_name, user
+        self._set_helper()
+
+    def service_kwargs(self) -> dict:
+        """The keyword arguments of execute_transition that this form fills."""
+        data = self.cleaned_data
+        return {"expected_state": data["expected_state"], "comment": data.get("comment", "")}
+
+
+class _MemberChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        parts = [str(obj)]
+        if obj.jabatan:
+            parts.append(obj.jabatan)
+        if obj.unit_id:
+            parts.append(str(obj.unit))
+        return " \u2014 ".join(parts)
+
+
+class TeamStepForm(StepForm):
+    """Step 2: the Sekretaris names the team (SK Tim)."""
+
+    team = _MemberChoice(
+        label=_("Anggota Tim Penyusun SAKIP/LAKIP"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Pilih pegawai yang tercantum dalam SK Tim siklus ini."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = (
+            User.objects.filter(is_active=True, groups__isnull=False)
+            .select_related("unit")
+            .distinct()
+            .order_by("full_name", "username")
+        )
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "team": list(self.cleaned_data["team"])}
+
+
+class UnitReportForm(StepForm):
+    """Step 5: a unit head reports the planning data of their own unit."""
+
+    report = forms.CharField(
+        label=_("Ringkasan laporan unit"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Data perencanaan kinerja unit Anda yang dilaporkan untuk konsep laporan."),
+    )
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "report": self.cleaned_data["report"]}
+
+
+class ReasonForm(StepForm):
+    """A return (steps 7 and 8) or a cancellation: the reason is mandatory."""
+
+    reason = forms.CharField(
+        label=_("Alasan"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Wajib: apa yang harus diperbaiki, atau mengapa siklus dihentikan."),
+    )
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "reason": self.cleaned_data["reason"]}
+
+
+def step_form_class(transition_name: str) -> type[StepForm]:
+    """The form of a transition, by what it does."""
+    if transition_name == "complete_step_2":
+        return TeamStepForm
+    kind = transition_kind(transition_name)
+    if kind == "report":
+        return UnitReportForm
+    if kind in ("return", "cancel"):
+        return ReasonForm
+    return StepForm
+
+
+class StartCycleForm(_Helped, forms.Form):
+    """The Inspektur opens a new cycle of the procedure ("Mulai")."""
+
+    title = forms.CharField(label=_("Judul siklus"), max_length=200)
+    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs) -> None:
+        year = timezone.localdate().year
+        kwargs.setdefault(
+            "initial", {"year": year, "title": _("Perencanaan Kinerja Tahun %(y)s") % {"y": year}}
+        )
+        super().__init__(*args, **kwargs)
+        self._set_helper()

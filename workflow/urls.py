@@ -1,0 +1,38 @@
+"""URLs of the portal's pages (the sign-in pages are here too)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "workflow"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("cycles/", views.cycle_list, name="cycles"),
+    path("cycles/start/", views.cycle_start, name="cycle_start"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle"),
+    path("cycles/<int:pk>/<slug:transition>/", views.step_action, name="step"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("sop/", views.sop, name="sop"),
+]
+
+auth_urlpatterns = [
+    path("healthz/", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]

@@ -1,0 +1,196 @@
+"""The pages of the portal: each parses the request, calls one service or selector, renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import engines
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_fsm import can_proceed, has_transition_perm
+
+from . import selectors, services, step_parts
+from .forms import StartCycleForm, step_form_class
+from .models import Cycle
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: answers without touching the database or the session."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Tugas Saya: the steps waiting for me."""
+    context = selectors.inbox(request.user, request.GET.get("page"))
+    context["may_start"] = services.may_start_cycle(request.user)
+    return render(request, "workflow/inbox.html", context)
+
+
+@login_required
+@require_GET
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    """All cycles I may see, filtered and paginated; htmx asks for the table only."""
+    context = selectors.cycle_list(request.user, request.GET, request.GET.get("page"))
+    if services.may_start_cycle(request.user):
+        context["start_form"] = StartCycleForm()
+    template = "workflow/_cycle_table.html" if request.htmx else "workflow/cycle_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_start(request: HttpRequest) -> HttpResponse:
+    """The Inspektur starts a new cycle (step 1 then waits for the Inspektur)."""
+    if not services.may_start_cycle(request.user):
+        raise PermissionDenied
+    form = StartCycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.start_cycle(
+                title=form.cleaned_data["title"], year=form.cleaned_data["year"], actor=request.user
+            )
+        except ValidationError as error:
+            _attach_errors(form, error, [])
+        else:
+            messages.success(request, _("Siklus \u201c%(t)s\u201d dimulai.") % {"t": cycle.title})
+            return redirect("workflow:cycle", pk=cycle.pk)
+    return render(request, "workflow/cycle_start.html", {"form": form})
+
+
+def _visible_cycle(request: HttpRequest, pk: int) -> Cycle:
+    cycle = get_object_or_404(Cycle.objects.select_related("sop"), pk=pk)
+    if not selectors.can_view_cycle(request.user, cycle):
+        raise PermissionDenied
+    return cycle
+
+
+@login_required
+@require_GET
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cycle: progress, flowchart, timeline, unit reports, documents and my actions."""
+    cycle = _visible_cycle(request, pk)
+    context = selectors.cycle_page(cycle, request.user)
+    context["documents_available"] = _documents_tags_available()
+    return render(request, "workflow/cycle_detail.html", context)
+
+
+def _documents_tags_available() -> bool:
+    """Whether the documents app offers its cycle tag (the page renders without it)."""
+    return "documents_tags" in engines["django"].engine.template_libraries
+
+
+def _attach_errors(form, error: ValidationError, parts: list) -> None:
+    """Put the service's errors next to the field they are about (step form or a part)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    by_key = {part.key: part_form for part, part_form in parts}
+    for key, errors in error.message_dict.items():
+        head, _dot, field = key.partition(".")
+        if key in form.fields:
+            form.add_error(key, errors)
+        elif head in by_key:
+            part_form = by_key[head]
+            part_form.add_error(field if field in part_form.fields else None, errors)
+        else:
+            form.add_error(None, errors)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
+    """The form of one transition of a step: GET shows it, POST runs it through the service."""
+    if transition not in services.TRANSITIONS or transition in selectors.AUTOMATIC_TRANSITIONS:
+        raise Http404
+    cycle = _visible_cycle(request, pk)
+    method = getattr(cycle, transition)
+    if can_proceed(method, check_conditions=False):
+        if not has_transition_perm(method, request.user):
+            raise PermissionDenied
+    elif request.method == "GET":
+        messages.info(request, _("Tindakan ini tidak menunggu lagi pada siklus ini."))
+        return redirect("workflow:cycle", pk=cycle.pk)
+    else:
+        # The cycle moved on since the form was shown: the service says who did it.
+        try:
+            services.execute_transition(
+                cycle_id=cycle.pk,
+                transition_name=transition,
+                actor=request.user,
+                expected_state=request.POST.get("expected_state"),
+            )
+        except ValidationError as error:
+            messages.warning(request, " ".join(error.messages))
+        return redirect("workflow:cycle", pk=cycle.pk)
+
+    form_class = step_form_class(transition)
+    kwargs = {"cycle": cycle, "transition_name": transition, "user": request.user}
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = form_class(data, **kwargs)
+    parts = [
+        (part, part.form_class(data, files, prefix=part.key, **kwargs))
+        for part in step_parts.parts_for(cycle, transition)
+    ]
+    action = selectors.action_for(
+        transition, cycle.current_step, request.user.unit if transition == "report_unit" else None
+    )
+    context_label = action.label
+    if request.method == "POST" and all(
+        [form.is_valid(), *(part_form.is_valid() for _p, part_form in parts)]
+    ):
+        try:
+            services.execute_transition(
+                cycle_id=cycle.pk,
+                transition_name=transition,
+                actor=request.user,
+                inputs={part.key: part_form.cleaned_data for part, part_form in parts},
+                **form.service_kwargs(),
+            )
+        except services.AlreadyDone as error:
+            messages.warning(request, " ".join(error.messages))
+            return redirect("workflow:cycle", pk=cycle.pk)
+        except ValidationError as error:
+            _attach_errors(form, error, parts)
+        else:
+            messages.success(request, _("Tersimpan: %(action)s.") % {"action": context_label})
+            return redirect("workflow:cycle", pk=cycle.pk)
+    context = {
+        "cycle": cycle,
+        "step": cycle.current_step,
+        "action": action,
+        "form": form,
+        "parts": parts,
+        "late": cycle.is_late(),
+    }
+    return render(request, "workflow/step_form.html", context)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The Inspektur's and the Sekretaris's overview."""
+    if not selectors.may_see_dashboard(request.user):
+        raise PermissionDenied
+    return render(request, "workflow/dashboard.html", selectors.dashboard(request.user))
+
+
+@login_required
+@require_GET
+def sop(request: HttpRequest) -> HttpResponse:
+    """The SOP document as signed: header table and procedure table with the flowchart."""
+    try:
+        pdf_url = reverse("documents:sop_pdf")
+    except NoReverseMatch:
+        pdf_url = ""
+    return render(
+        request, "workflow/sop.html", {"doc": selectors.sop_document(), "sop_pdf_url": pdf_url}
+    )

@@ -31,10 +31,11 @@ from .models import (
     Distribution,
     MeasurementRow,
     SignedDocument,
+    rating,
 )
 from .pdf import qr_data_uri, render_pdf
 from .selectors import average_capaian, group_by_sasaran, measurement_document
-from .storage import private_storage, track_written
+from .storage import discard_uncommitted_files, private_storage, track_written
 from .uploads import CheckedUpload, check_upload
 
 # Steps during which the team edits the measurement table (our reading of steps 3 to 6).
@@ -92,8 +93,6 @@ def upload_artefact(
     at: datetime | None = None,
 ) -> Artefact:
     """Attach a file to the cycle's pending step before the step is done (checked, then stored)."""
-    if not may_upload(cycle, actor):
-        raise PermissionDenied(_("Anda tidak dapat mengunggah berkas untuk langkah ini."))
     checked = check_upload(file)
     label = label.strip()
     if not label:
@@ -102,9 +101,10 @@ def upload_artefact(
         raise ValidationError({"kind": _("Jenis berkas tidak dikenal.")})
     try:
         with transaction.atomic():
-            locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
-            if locked.state != cycle.state:
-                raise ValidationError(_("Status siklus sudah berubah. Muat ulang halaman."))
+            # The lock makes the step's completion wait: a file is sealed or refused, never lost.
+            locked = Cycle.objects.select_for_update().select_related("sop").get(pk=cycle.pk)
+            if not may_upload(locked, actor):
+                raise PermissionDenied(_("Anda tidak dapat mengunggah berkas untuk langkah ini."))
             return _write(
                 locked,
                 locked.current_step_number,
@@ -115,8 +115,6 @@ def upload_artefact(
                 at or timezone.now(),
             )
     except Exception:
-        from .storage import discard_uncommitted_files
-
         discard_uncommitted_files()
         raise
 
@@ -273,6 +271,7 @@ def measurement_context(
     from .selectors import measurement_rows
 
     rows = measurement_rows(cycle)
+    average = average_capaian(rows)
     url = verify_url(token) if token else ""
     return {
         "cycle": cycle,
@@ -281,7 +280,9 @@ def measurement_context(
         "address": settings.DOCUMENT_ADDRESS,
         "groups": group_by_sasaran(rows),
         "rows": rows,
-        "average": average_capaian(rows),
+        "average": average,
+        "average_rating": rating(average),
+        "footer_left": _("Dokumen Pengukuran Kinerja Tahun %(year)s") % {"year": cycle.year},
         "place_date": f"{settings.DOCUMENT_PLACE}, {id_date(at)}",
         "signer": signer,
         "signer_title": (signer.jabatan or _("Inspektur")).upper(),

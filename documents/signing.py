@@ -49,11 +49,19 @@ def load_signer():
     return signer
 
 
+def _short_name(name: asn1_x509.Name) -> str:
+    """A distinguished name as a line of text: common name, then organisation, then country."""
+    native = name.native
+    parts = [native.get("common_name"), native.get("organization_name")]
+    text = ", ".join(str(p) for p in parts if p)
+    return text or name.human_friendly
+
+
 def describe(cert: asn1_x509.Certificate) -> Certificate:
     """Subject, issuer and serial of a certificate, as people read them."""
     return Certificate(
-        subject=cert.subject.human_friendly,
-        issuer=cert.issuer.human_friendly,
+        subject=_short_name(cert.subject),
+        issuer=_short_name(cert.issuer),
         serial=format(cert.serial_number, "X"),
         der=cert.dump(),
     )

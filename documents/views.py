@@ -31,10 +31,7 @@ def _visible_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
 
 
 def _cycle_url(cycle: Cycle) -> str:
-    try:
-        return reverse("workflow:cycle_detail", args=[cycle.pk])
-    except Exception:
-        return reverse("documents:measurements", args=[cycle.pk])
+    return reverse("workflow:cycle", args=[cycle.pk]) + "#dokumen"
 
 
 def _attachment(data, filename: str, content_type: str) -> FileResponse:
@@ -185,10 +182,7 @@ def sop_pdf(request: HttpRequest) -> FileResponse:
 
     if not workflow_selectors.may_see_cycles(request.user):
         raise PermissionDenied
-    if not hasattr(workflow_selectors, "sop_document"):
-        raise Http404
-    sop = SopDefinition.current()
-    context = workflow_selectors.sop_document(sop)
+    context = {"doc": workflow_selectors.sop_document(SopDefinition.current())}
     pdf = render_pdf("documents/pdf/sop.html", context)
     return _attachment(BytesIO(pdf), "sop-perencanaan-kinerja.pdf", "application/pdf")
 

@@ -1,0 +1,150 @@
+"""Artefacts: stored privately under a generated name, downloaded by those who may see the cycle,
+sealed by the step's record and then unchangeable; a rolled-back step leaves no file behind."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from documents.models import Artefact
+from documents.services import delete_artefact, upload_artefact
+from documents.storage import discard_uncommitted_files
+from tests.documents.conftest import docx_file, pdf_file
+from tests.workflow.helpers import advance_to, new_cycle, run
+from workflow.models import State
+from workflow.signals import transition_executing
+
+
+@pytest.fixture
+def uploaded(people):
+    cycle = new_cycle(people)
+    return upload_artefact(
+        cycle=cycle,
+        actor=people["inspektur"],
+        file=pdf_file("Surat Perintah.pdf"),
+        label="Surat perintah",
+        kind=Artefact.Kind.INPUT,
+    )
+
+
+def test_stored_name_is_generated_and_original_kept_as_data(uploaded):
+    assert uploaded.original_name == "Surat Perintah.pdf"
+    assert "Surat" not in uploaded.file.name
+    assert uploaded.file.name.startswith(f"artefacts/{uploaded.cycle_id}/1/")
+
+
+def test_private_storage_has_no_public_url(uploaded):
+    with pytest.raises(ValueError):
+        uploaded.file.url  # noqa: B018
+
+
+def test_only_who_may_act_on_the_step_may_upload(people):
+    cycle = new_cycle(people)
+    with pytest.raises(PermissionDenied):
+        upload_artefact(cycle=cycle, actor=people["staf"], file=pdf_file(), label="Disposisi")
+
+
+def test_download_is_an_attachment_with_nosniff(client, people, uploaded):
+    client.force_login(people["staf"])
+    response = client.get(reverse("documents:artefact_download", args=[uploaded.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_person_without_role_cannot_download(client, people, uploaded):
+    client.force_login(people["outsider"])
+    response = client.get(reverse("documents:artefact_download", args=[uploaded.pk]))
+    assert response.status_code in (403, 404)
+
+
+def test_anonymous_download_goes_to_login(client, uploaded):
+    response = client.get(reverse("documents:artefact_download", args=[uploaded.pk]))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_completing_the_step_seals_its_files_into_the_record(people, uploaded):
+    record = run(uploaded.cycle, "complete_step_1", people["inspektur"])
+    uploaded.refresh_from_db()
+    assert uploaded.is_sealed and uploaded.sealed_record_seq == record.seq
+    assert record.artefacts[0]["sha256"] == uploaded.sha256
+
+
+def test_sealed_artefact_cannot_be_deleted(people, uploaded):
+    run(uploaded.cycle, "complete_step_1", people["inspektur"])
+    with pytest.raises(ValidationError):
+        delete_artefact(artefact=uploaded, actor=people["inspektur"])
+    assert Artefact.objects.filter(pk=uploaded.pk).exists()
+
+
+def test_sealed_artefact_cannot_be_replaced_through_its_step(people, uploaded):
+    run(uploaded.cycle, "complete_step_1", people["inspektur"])
+    with pytest.raises(PermissionDenied):
+        upload_artefact(
+            cycle=uploaded.cycle, actor=people["inspektur"], file=pdf_file(), label="Surat perintah"
+        )
+
+
+def test_unsealed_artefact_can_be_deleted_with_its_file(
+    people, uploaded, media_files, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_artefact(artefact=uploaded, actor=people["inspektur"])
+    assert not Artefact.objects.filter(pk=uploaded.pk).exists()
+    assert media_files() == []
+
+
+def test_delete_needs_post(client, people, uploaded):
+    client.force_login(people["inspektur"])
+    response = client.get(reverse("documents:artefact_delete", args=[uploaded.pk]))
+    assert response.status_code == 405
+
+
+def test_files_of_the_step_form_are_stored_and_sealed(people):
+    cycle = advance_to(new_cycle(people), people, State.STEP_2)
+    inputs = {"artefacts": {"uploads": [("SK Tim", "output", docx_file())]}}
+    record = run(
+        cycle,
+        "complete_step_2",
+        people["sekretaris"],
+        team=[people["tim1"], people["tim2"]],
+        inputs=inputs,
+    )
+    artefact = Artefact.objects.get(cycle=cycle)
+    assert artefact.step_number == 2 and artefact.is_sealed
+    assert [a["name"] for a in record.artefacts] == ["sk-tim.docx"]
+
+
+def test_refused_step_form_file_refuses_the_transition(people, media_files):
+    cycle = advance_to(new_cycle(people), people, State.STEP_2)
+    bad = pdf_file("sk.docx")
+    inputs = {"artefacts": {"uploads": [("SK Tim", "output", bad)]}}
+    with pytest.raises(ValidationError) as exc:
+        run(cycle, "complete_step_2", people["sekretaris"], team=[people["tim1"]], inputs=inputs)
+    assert "artefacts" in exc.value.message_dict
+    assert cycle.records.count() == 1 and media_files() == []
+
+
+def test_files_of_a_rolled_back_transition_are_removed(people, media_files):
+    def refuse(**kwargs):
+        raise ValidationError({"other": ["refused after the files were written"]})
+
+    cycle = advance_to(new_cycle(people), people, State.STEP_2)
+    transition_executing.connect(refuse, dispatch_uid="test.refuse")
+    try:
+        with pytest.raises(ValidationError):
+            run(
+                cycle,
+                "complete_step_2",
+                people["sekretaris"],
+                team=[people["tim1"]],
+                inputs={"artefacts": {"uploads": [("SK Tim", "output", docx_file())]}},
+            )
+    finally:
+        transition_executing.disconnect(dispatch_uid="test.refuse")
+    assert len(media_files()) == 1  # written inside the transaction that rolled back
+    discard_uncommitted_files()  # what the end of the request does
+    assert media_files() == []

@@ -9,4 +9,8 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Alur kerja SOP")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import notifications, signals
+
+        signals.transition_executed.connect(
+            notifications.on_transition_executed, dispatch_uid="workflow.notify_pending_step"
+        )

@@ -642,3 +642,23 @@ class StepRecord(models.Model):
     @property
     def actor_nip_display(self) -> str:
         return format_nip(self.actor_nip)
+
+
+class LateReminder(models.Model):
+    """That one person got the daily e-mail of their late steps (so a second run sends nothing)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="late_reminders")
+    sent_on = models.DateField(_("tanggal kirim"))
+    sent_at = models.DateTimeField(_("dikirim pada"), default=timezone.now)
+    step_count = models.PositiveSmallIntegerField(_("jumlah langkah terlambat"), default=0)
+
+    class Meta:
+        ordering = ["-sent_on", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sent_on"], name="one_late_reminder_a_day"),
+        ]
+        verbose_name = _("pengingat keterlambatan")
+        verbose_name_plural = _("pengingat keterlambatan")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.sent_on:%Y-%m-%d}"

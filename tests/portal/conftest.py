@@ -28,3 +28,31 @@ def cycle_at(people):
         return advance_to(new_cycle(people, year), people, state)
 
     return make
+
+
+@pytest.fixture
+def many_cycles(people):
+    """Make `n` cycles cheaply (one INSERT), spread over the steps, some of them late."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workflow.models import Cycle, SopDefinition, State
+
+    def make(n: int):
+        sop = SopDefinition.current()
+        now = timezone.now()
+        states = [State.for_step(k) for k in range(1, 10)] + [State.COMPLETED]
+        Cycle.objects.bulk_create(
+            Cycle(
+                sop=sop,
+                title=f"Siklus massal {i}",
+                year=2000 + i % 30,
+                state=states[i % len(states)],
+                created_by=people["inspektur"],
+                due_at=now + timedelta(days=(i % 5) - 2),
+            )
+            for i in range(n)
+        )
+
+    return make

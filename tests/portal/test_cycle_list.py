@@ -1,0 +1,74 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from workflow.models import State
+
+
+def test_cycle_list_filters_by_year(people, login, cycle_at):
+    old, new = cycle_at(State.STEP_2, 2025), cycle_at(State.STEP_2, 2026)
+    page = login(people["staf"]).get("/cycles/?year=2025").content.decode()
+    assert old.title in page
+    assert new.title not in page
+
+
+def test_cycle_list_searches_the_title(people, login, cycle_at):
+    cycle = cycle_at(State.STEP_2, 2025)
+    page = login(people["staf"]).get("/cycles/?q=tidak-ada").content.decode()
+    assert cycle.title not in page
+
+
+def test_cycle_list_filters_late_cycles(people, login, cycle_at):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workflow.models import Cycle
+
+    late, on_time = cycle_at(State.STEP_2, 2025), cycle_at(State.STEP_2, 2026)
+    Cycle.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    page = login(people["staf"]).get("/cycles/?late=1").content.decode()
+    assert late.title in page
+    assert on_time.title not in page
+
+
+def test_cycle_list_filters_by_state(people, login, cycle_at):
+    later = cycle_at(State.STEP_3, 2025)
+    page = login(people["staf"]).get("/cycles/?state=step_1").content.decode()
+    assert later.title not in page
+
+
+def test_cycle_list_answers_htmx_with_the_table_only(people, login, cycle_at):
+    cycle_at(State.STEP_2)
+    response = login(people["staf"]).get("/cycles/", headers={"HX-Request": "true"})
+    assert b"<html" not in response.content
+
+
+def test_inspektur_sees_the_start_cycle_form(people, login):
+    assert 'action="/cycles/start/"' in login(people["inspektur"]).get("/cycles/").content.decode()
+
+
+def test_staf_does_not_see_the_start_cycle_form(people, login):
+    assert 'action="/cycles/start/"' not in login(people["staf"]).get("/cycles/").content.decode()
+
+
+def test_inspektur_starts_a_cycle(people, login):
+    response = login(people["inspektur"]).post(
+        "/cycles/start/", {"title": "Perencanaan Kinerja Tahun 2027", "year": 2027}
+    )
+    assert response.status_code == 302
+
+
+def test_staf_cannot_start_a_cycle(people, login):
+    response = login(people["staf"]).post("/cycles/start/", {"title": "X", "year": 2027})
+    assert response.status_code == 403
+
+
+def test_cycle_list_query_count_does_not_grow_with_cycles(people, login, many_cycles):
+    client = login(people["staf"])
+    many_cycles(5)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/cycles/")
+    many_cycles(495)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/cycles/")
+    assert len(many.captured_queries) == len(few.captured_queries)

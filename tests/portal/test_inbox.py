@@ -1,0 +1,57 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from workflow.models import State
+
+
+def test_inbox_shows_the_step_waiting_for_me_with_its_requirement(people, login, cycle_at):
+    cycle = cycle_at(State.STEP_4)
+    page = login(people["staf"]).get("/").content.decode()
+    step = cycle.sop_step(4)
+    assert cycle.title in page
+    assert step.requirement in page
+    assert step.output in page
+
+
+def test_inbox_of_someone_else_does_not_show_the_step(people, login, cycle_at):
+    cycle = cycle_at(State.STEP_4)
+    assert cycle.title not in login(people["irban1"]).get("/").content.decode()
+
+
+def test_empty_inbox_says_what_will_appear(people, login):
+    page = login(people["staf"]).get("/").content.decode()
+    assert "Tidak ada langkah yang menunggu Anda" in page
+
+
+def test_inbox_shows_terlambat_for_a_late_step(people, login, cycle_at):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workflow.models import Cycle
+
+    cycle = cycle_at(State.STEP_4)
+    Cycle.objects.filter(pk=cycle.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    assert "Terlambat" in login(people["staf"]).get("/").content.decode()
+
+
+def test_irban_who_reported_no_longer_sees_step_5(people, login, cycle_at):
+    from tests.workflow.helpers import run
+
+    cycle = cycle_at(State.STEP_5)
+    run(cycle, "report_unit", people["irban1"], report="Data Irban I")
+    assert cycle.title not in login(people["irban1"]).get("/").content.decode()
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_inbox_query_count_does_not_grow_with_cycles(people, login, many_cycles):
+    client = login(people["staf"])
+    many_cycles(5)
+    few = _queries(client, "/")
+    many_cycles(495)
+    assert _queries(client, "/") == few

@@ -141,7 +141,9 @@ def create_self_signed_pkcs12(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "SOP Portal (pengembangan/demo)"),
+            x509.NameAttribute(
+                NameOID.ORGANIZATIONAL_UNIT_NAME, "Sertifikat uji pengembangan/demo, bukan BSrE"
+            ),
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         ]
     )

@@ -68,3 +68,11 @@ def id_datetime(value) -> str:
 def short_hash(value: str) -> str:
     """The first 12 hex digits of a SHA-256, enough to compare by eye."""
     return (value or "")[:12]
+
+
+@register.filter
+def working_duration(seconds) -> str:
+    """Working time as "1 jam 20 menit" (the engine's own wording)."""
+    from workflow.clock import format_working_duration
+
+    return format_working_duration(seconds)

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         cert = create_self_signed_pkcs12(
             path,
             settings.SIGNING_PKCS12_PASSPHRASE,
-            common_name=f"SOP Portal {organisation} (sertifikat uji, bukan BSrE)",
+            common_name="SOP Portal Inspektorat Daerah Kab. Kepulauan Anambas",
             organisation=organisation,
         )
         self.stdout.write(self.style.SUCCESS(f"Created {path}"))

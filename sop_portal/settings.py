@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "workflow",
     "documents",
+    "sop_portal",  # the demo seeder, which needs both apps
 ]
 
 MIDDLEWARE = [
@@ -201,5 +202,7 @@ ARCHIVE_RETENTION = {
 }
 
 # --- Documents app (documents/): letterhead of the generated PDFs ------------------------------
-DOCUMENT_GOVERNMENT = env.str("DOCUMENT_GOVERNMENT", default="PEMERINTAH KABUPATEN KEPULAUAN ANAMBAS")
+DOCUMENT_GOVERNMENT = env.str(
+    "DOCUMENT_GOVERNMENT", default="PEMERINTAH KABUPATEN KEPULAUAN ANAMBAS"
+)
 DOCUMENT_ADDRESS = env.str("DOCUMENT_ADDRESS", default="Tarempa, Kabupaten Kepulauan Anambas")

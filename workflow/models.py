@@ -389,7 +389,7 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return frozenset(self.unit_reports.values_list("unit_id", flat=True))
 
     def forget_cached_relations(self) -> None:
-        for name in ("steps", "team_ids", "reported_unit_ids"):
+        for name in ("team_ids", "reported_unit_ids"):
             self.__dict__.pop(name, None)
 
     def user_in_lane(self, user: User, lane: str) -> bool:

@@ -9,7 +9,10 @@ from tests.workflow.helpers import advance_to, new_cycle
 from workflow.models import Cycle, State, StepRecord
 from workflow.services import AlreadyDone, execute_transition
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(autouse=True)

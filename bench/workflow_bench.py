@@ -55,7 +55,8 @@ def main() -> None:
             timings.append(time.perf_counter() - started)
             queries.append(len(ctx))
     print(
-        f"execute_transition (step 1, engine alone): median {statistics.median(timings) * 1000:.1f} ms,"
+        f"execute_transition (step 1, engine alone):"
+        f" median {statistics.median(timings) * 1000:.1f} ms,"
         f" min {min(timings) * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms,"
         f" {statistics.median(queries):.0f} SQL queries"
     )

@@ -192,6 +192,14 @@ def may_edit_measurements(cycle: Cycle, user: User) -> bool:
 ROW_FIELDS = ("sasaran", "indikator", "satuan", "direction", "target", "realisasi")
 
 
+def row_initial(row: MeasurementRow) -> dict[str, Any]:
+    """A stored row as the formset shows it (decimals without trailing zeros, with a comma)."""
+    values = {name: getattr(row, name) for name in ROW_FIELDS}
+    for name in ("target", "realisasi"):
+        values[name] = format(values[name].normalize(), "f").replace(".", ",")
+    return values
+
+
 def _decimal(value: Any, name: str, errors: list[str], index: int) -> Decimal | None:
     if isinstance(value, str):
         value = value.strip().replace(".", "").replace(",", ".") if "," in value else value.strip()

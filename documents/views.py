@@ -127,7 +127,7 @@ def measurements(request: HttpRequest, cycle_id: int) -> HttpResponse:
                     messages.success(request, _("Tabel pengukuran kinerja tersimpan."))
                     return redirect("documents:measurements", cycle.pk)
         else:
-            initial = [{name: getattr(row, name) for name in services.ROW_FIELDS} for row in rows]
+            initial = [services.row_initial(row) for row in rows]
             formset = MeasurementFormSet(initial=initial, prefix="rows")
     elif request.method == "POST":
         raise PermissionDenied

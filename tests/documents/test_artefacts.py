@@ -148,3 +148,34 @@ def test_files_of_a_rolled_back_transition_are_removed(people, media_files):
     assert len(media_files()) == 1  # written inside the transaction that rolled back
     discard_uncommitted_files()  # what the end of the request does
     assert media_files() == []
+
+
+def test_cycle_page_shows_the_documents_panel(client, people, uploaded):
+    client.force_login(people["inspektur"])
+    page = client.get(reverse("workflow:cycle", args=[uploaded.cycle_id]))
+    assert page.status_code == 200
+    assert reverse("documents:artefact_download", args=[uploaded.pk]).encode() in page.content
+    assert uploaded.sha256[:12].encode() in page.content
+
+
+def test_upload_from_the_cycle_page_stores_the_file(client, people):
+    cycle = new_cycle(people)
+    client.force_login(people["inspektur"])
+    response = client.post(
+        reverse("documents:artefact_upload", args=[cycle.pk]),
+        {"label": "Disposisi", "file": pdf_file("disposisi.pdf")},
+    )
+    assert response.status_code == 302
+    assert Artefact.objects.get(cycle=cycle).kind == Artefact.Kind.OUTPUT
+
+
+def test_refused_upload_from_the_cycle_page_says_why(client, people, media_files):
+    cycle = new_cycle(people)
+    client.force_login(people["inspektur"])
+    response = client.post(
+        reverse("documents:artefact_upload", args=[cycle.pk]),
+        {"label": "Disposisi", "file": pdf_file("disposisi.png")},
+        follow=True,
+    )
+    assert "tidak sesuai" in " ".join(str(m) for m in response.context["messages"])
+    assert media_files() == [] and not Artefact.objects.exists()

@@ -143,3 +143,10 @@ def test_measurement_page_is_read_only_for_others(client, people):
     assert page.status_code == 200 and b"rows-TOTAL_FORMS" not in page.content
     assert b"104,00%" in page.content
     assert client.post(reverse("documents:measurements", args=[cycle.pk]), {}).status_code == 403
+
+
+def test_formset_shows_stored_decimals_with_a_comma(client, people):
+    cycle = cycle_at(people, State.STEP_3)
+    client.force_login(people["tim1"])
+    page = client.get(reverse("documents:measurements", args=[cycle.pk]))
+    assert b'value="68,5"' in page.content and b'value="3,12"' in page.content

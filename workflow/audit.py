@@ -40,6 +40,7 @@ HASHED_FIELDS = (
     "reason",
     "payload",
     "artefacts",
+    "corrects_id",
     "prev_hash",
 )
 

@@ -572,6 +572,8 @@ class StepRecord(models.Model):
         REPORT = "report", _("laporan unit")
         RETURN = "return", _("dikembalikan")
         CANCEL = "cancel", _("dibatalkan")
+        # Nothing is edited after the fact: a correction is a new record naming the one it corrects.
+        CORRECTION = "correction", _("koreksi")
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="records")
     seq = models.PositiveIntegerField(_("urutan"))
@@ -599,6 +601,14 @@ class StepRecord(models.Model):
     comment = models.TextField(_("catatan"), blank=True)
     reason = models.TextField(_("alasan"), blank=True)
     payload = models.JSONField(_("data langkah"), default=dict, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("mengoreksi catatan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
     artefacts = models.JSONField(_("berkas (dengan SHA-256)"), default=list, blank=True)
     prev_hash = models.CharField(_("hash sebelumnya"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)

@@ -160,6 +160,89 @@ def execute_transition(
     return record
 
 
+def _actor_snapshot(actor: User) -> dict[str, Any]:
+    """The actor as they are now, kept in the record whatever changes later."""
+    return {
+        "actor_id": actor.pk,
+        "actor_name": actor.full_name or actor.get_username(),
+        "actor_nip": actor.nip or "",
+        "actor_jabatan": actor.jabatan,
+    }
+
+
+def _append_record(cycle: Cycle, values: dict[str, Any]) -> StepRecord:
+    """Chain a new record to the cycle's head and move the head (the caller saves the cycle)."""
+    values = {
+        "corrects_id": None,
+        **values,
+        "cycle_id": cycle.pk,
+        "seq": cycle.record_count + 1,
+        "prev_hash": cycle.head_hash or GENESIS,
+    }
+    values["hash"] = record_hash(values)
+    record = StepRecord.objects.create(**{k: values[k] for k in (*HASHED_FIELDS, "hash")})
+    cycle.record_count = record.seq
+    cycle.head_hash = record.hash
+    return record
+
+
+def may_correct(record: StepRecord, user: User) -> bool:
+    """The person who did a step, or the Inspektur, may add a correction to its record."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and record.kind != StepRecord.Kind.CORRECTION
+        and (record.actor_id == user.pk or user.has_role(Role.INSPEKTUR))
+    )
+
+
+@transaction.atomic
+def correct_record(
+    *, record_id: int, actor: User, text: str, at: datetime | None = None
+) -> StepRecord:
+    """Append a correction of an earlier record; the record itself is never edited."""
+    original = StepRecord.objects.get(pk=record_id)
+    cycle = Cycle.objects.select_for_update().get(pk=original.cycle_id)
+    if not may_correct(original, actor):
+        raise PermissionDenied(_("Anda tidak berwenang mengoreksi catatan ini."))
+    if not text.strip():
+        raise ValidationError({"text": _("Tulis isi koreksinya.")})
+    done_at = at or timezone.now()
+    record = _append_record(
+        cycle,
+        {
+            "step_number": original.step_number,
+            "transition": "correction",
+            "kind": StepRecord.Kind.CORRECTION,
+            "source_state": cycle.state,
+            "target_state": cycle.state,
+            "unit_id": None,
+            **_actor_snapshot(actor),
+            "pending_since": done_at,
+            "done_at": done_at,
+            "working_seconds": 0,
+            "standard_amount": None,
+            "standard_unit": "",
+            "due_at": None,
+            "on_time": None,
+            "late_seconds": 0,
+            "step_title": original.step_title,
+            "input_text": "",
+            "output_text": "",
+            "comment": text.strip(),
+            "reason": "",
+            "payload": {"corrects_seq": original.seq},
+            "artefacts": [],
+            "corrects_id": original.pk,
+        },
+    )
+    try:
+        cycle.save()
+    except ConcurrentTransition:
+        raise AlreadyDone(_last_actor_message(cycle)) from None
+    return record
+
+
 def _run(
     cycle: Cycle,
     name: str,
@@ -215,44 +298,35 @@ def _run(
     timed = custom_kind != "cancel"
     due = calendar.due_at(cycle.pending_since, standard) if timed else None
     late = calendar.working_time_between(due, done_at) if timed else None
-    values: dict[str, Any] = {
-        "cycle_id": cycle.pk,
-        "seq": cycle.record_count + 1,
-        "step_number": step_number,
-        "transition": name,
-        "kind": custom_kind,
-        "source_state": str(source),
-        "target_state": str(target),
-        "unit_id": unit.pk if unit else None,
-        "actor_id": actor.pk,
-        "actor_name": actor.full_name or actor.get_username(),
-        "actor_nip": actor.nip or "",
-        "actor_jabatan": actor.jabatan,
-        "pending_since": cycle.pending_since,
-        "done_at": done_at,
-        "working_seconds": int(
-            calendar.working_time_between(cycle.pending_since, done_at).total_seconds()
-        ),
-        "standard_amount": standard.amount if timed else None,
-        "standard_unit": standard.unit if timed else "",
-        "due_at": due,
-        "on_time": (done_at <= due) if timed else None,
-        "late_seconds": int(late.total_seconds()) if timed and done_at > due else 0,
-        "step_title": step.title,
-        "input_text": step.requirement,
-        "output_text": step.output,
-        "comment": comment.strip(),
-        "reason": reason.strip(),
-        "payload": payload,
-        "artefacts": artefacts,
-        "prev_hash": cycle.head_hash or GENESIS,
-    }
-    # Microseconds survive every backend; anything finer would not hash the same on read-back.
-    values["hash"] = record_hash(values)
-    record = StepRecord.objects.create(**{k: values[k] for k in (*HASHED_FIELDS, "hash")})
-
-    cycle.record_count = record.seq
-    cycle.head_hash = record.hash
+    record = _append_record(
+        cycle,
+        {
+            "step_number": step_number,
+            "transition": name,
+            "kind": custom_kind,
+            "source_state": str(source),
+            "target_state": str(target),
+            "unit_id": unit.pk if unit else None,
+            **_actor_snapshot(actor),
+            "pending_since": cycle.pending_since,
+            "done_at": done_at,
+            "working_seconds": int(
+                calendar.working_time_between(cycle.pending_since, done_at).total_seconds()
+            ),
+            "standard_amount": standard.amount if timed else None,
+            "standard_unit": standard.unit if timed else "",
+            "due_at": due,
+            "on_time": (done_at <= due) if timed else None,
+            "late_seconds": int(late.total_seconds()) if timed and done_at > due else 0,
+            "step_title": step.title,
+            "input_text": step.requirement,
+            "output_text": step.output,
+            "comment": comment.strip(),
+            "reason": reason.strip(),
+            "payload": payload,
+            "artefacts": artefacts,
+        },
+    )
     if target != source:
         if cycle.is_open:
             cycle.pending_since = done_at

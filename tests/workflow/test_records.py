@@ -1,12 +1,13 @@
 """The record of every transition: what it holds, that it cannot be changed, and the hash chain."""
 
+import os
 from datetime import datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.admin.sites import site
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -15,7 +16,7 @@ from django.test import RequestFactory
 from tests.workflow.helpers import advance_to, new_cycle, run
 from workflow.audit import GENESIS
 from workflow.models import Cycle, SopStep, State, StepRecord
-from workflow.services import execute_transition, start_cycle
+from workflow.services import correct_record, execute_transition, start_cycle
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -205,3 +206,31 @@ def test_verify_audit_notices_a_state_changed_behind_the_records(people):
         cursor.execute("UPDATE workflow_cycle SET state = 'step_9' WHERE id = %s", [cycle.pk])
     with pytest.raises(CommandError, match="disagrees"):
         call_command("verify_audit")
+
+
+def test_a_correction_is_a_new_record_naming_the_one_it_corrects(people):
+    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    original = cycle.records.get(seq=2)
+    correction = correct_record(
+        record_id=original.pk, actor=people["sekretaris"], text="SK Tim Nomor 800/12 bukan 800/21"
+    )
+    assert (correction.kind, correction.corrects, correction.seq) == ("correction", original, 3)
+    assert StepRecord.objects.get(pk=original.pk).comment == original.comment
+    assert Cycle.objects.get(pk=cycle.pk).state == State.STEP_3
+    call_command("verify_audit", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def test_only_the_actor_or_the_inspektur_may_correct_a_record(people):
+    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    original = cycle.records.get(seq=2)  # done by the Sekretaris
+    with pytest.raises(PermissionDenied):
+        correct_record(record_id=original.pk, actor=people["staf"], text="Salah")
+    correct_record(record_id=original.pk, actor=people["inspektur"], text="Tanggal SK 3 Januari")
+    assert cycle.records.count() == 3
+
+
+def test_a_correction_needs_its_text(people):
+    cycle = advance_to(new_cycle(people), people, State.STEP_2)
+    with pytest.raises(ValidationError):
+        correct_record(record_id=cycle.records.get().pk, actor=people["inspektur"], text=" ")
+    assert cycle.records.count() == 1

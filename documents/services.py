@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -515,7 +515,3 @@ def on_transition(
         )
         described.append(entry)
     return described
-
-
-def _units_choices() -> Iterable[Unit]:
-    return Unit.objects.all()

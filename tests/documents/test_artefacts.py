@@ -179,3 +179,17 @@ def test_refused_upload_from_the_cycle_page_says_why(client, people, media_files
     )
     assert "tidak sesuai" in " ".join(str(m) for m in response.context["messages"])
     assert media_files() == [] and not Artefact.objects.exists()
+
+
+def test_unit_report_seals_only_the_reporting_heads_files(people):
+    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    mine = upload_artefact(
+        cycle=cycle, actor=people["irban1"], file=pdf_file("irban1.pdf"), label="Laporan unit"
+    )
+    theirs = upload_artefact(
+        cycle=cycle, actor=people["irban2"], file=pdf_file("irban2.pdf"), label="Laporan unit"
+    )
+    run(cycle, "report_unit", people["irban1"], report="Laporan Irban I")
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.is_sealed and not theirs.is_sealed

@@ -206,3 +206,10 @@ DOCUMENT_GOVERNMENT = env.str(
     "DOCUMENT_GOVERNMENT", default="PEMERINTAH KABUPATEN KEPULAUAN ANAMBAS"
 )
 DOCUMENT_ADDRESS = env.str("DOCUMENT_ADDRESS", default="Tarempa, Kabupaten Kepulauan Anambas")
+
+# --- Portal (workflow views) ------------------------------------------------------------------
+# Indonesian by default whatever the browser asks; English only by the language switch.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware"),
+    "workflow.middleware.ChosenLanguageOnlyMiddleware",
+)

@@ -193,3 +193,14 @@ def test_unit_report_seals_only_the_reporting_heads_files(people):
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.is_sealed and not theirs.is_sealed
+
+
+def test_purge_removes_only_files_no_artefact_names(people, uploaded, document_settings):
+    from django.core.management import call_command
+
+    orphan = document_settings.MEDIA_ROOT / "artefacts" / "99" / "1" / "orphan.pdf"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"%PDF-1.7")
+    call_command("purge_orphan_files", "--age", "0", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not orphan.exists()
+    assert uploaded.file.storage.exists(uploaded.file.name)

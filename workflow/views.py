@@ -61,7 +61,7 @@ def cycle_start(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _attach_errors(form, error, [])
         else:
-            messages.success(request, _("Siklus \"%(t)s\" dimulai.") % {"t": cycle.title})
+            messages.success(request, _('Siklus "%(t)s" dimulai.') % {"t": cycle.title})
             return redirect("workflow:cycle", pk=cycle.pk)
     return render(request, "workflow/cycle_start.html", {"form": form})
 

@@ -635,6 +635,15 @@ class StepRecord(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("Step records are append-only.")
 
+    def may_be_corrected_by(self, user: User) -> bool:
+        """The person who did the step, or the Inspektur, may add a correction of this record."""
+        return (
+            user.is_authenticated
+            and user.is_active
+            and self.kind != self.Kind.CORRECTION
+            and (self.actor_id == user.pk or user.has_role(Role.INSPEKTUR))
+        )
+
     @property
     def working_time(self) -> timedelta:
         return timedelta(seconds=self.working_seconds)

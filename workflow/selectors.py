@@ -314,7 +314,7 @@ def cycle_steps(cycle: Cycle, records: list[StepRecord], units_total: int) -> li
     last: dict[int, StepRecord] = {}
     reports = 0
     for record in records:
-        if record.step_number is None:
+        if record.step_number is None or record.kind == StepRecord.Kind.CORRECTION:
             continue
         if record.kind == StepRecord.Kind.REPORT:
             reports += 1
@@ -408,6 +408,7 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
         "percent": progress_percent(cycle),
         "late": cycle.is_late(),
         "records": list(reversed(records)),
+        "correctable": {r.pk for r in records if r.may_be_corrected_by(user)},
         "unit_reports": [(unit, reports.get(unit.pk)) for unit in units],
         "team": list(cycle.team.all()),
         "actions": cycle_actions(cycle, user),

@@ -186,16 +186,6 @@ def _append_record(cycle: Cycle, values: dict[str, Any]) -> StepRecord:
     return record
 
 
-def may_correct(record: StepRecord, user: User) -> bool:
-    """The person who did a step, or the Inspektur, may add a correction to its record."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and record.kind != StepRecord.Kind.CORRECTION
-        and (record.actor_id == user.pk or user.has_role(Role.INSPEKTUR))
-    )
-
-
 @transaction.atomic
 def correct_record(
     *, record_id: int, actor: User, text: str, at: datetime | None = None
@@ -203,7 +193,7 @@ def correct_record(
     """Append a correction of an earlier record; the record itself is never edited."""
     original = StepRecord.objects.get(pk=record_id)
     cycle = Cycle.objects.select_for_update().get(pk=original.cycle_id)
-    if not may_correct(original, actor):
+    if not original.may_be_corrected_by(actor):
         raise PermissionDenied(_("Anda tidak berwenang mengoreksi catatan ini."))
     if not text.strip():
         raise ValidationError({"text": _("Tulis isi koreksinya.")})

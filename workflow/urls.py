@@ -12,6 +12,11 @@ urlpatterns = [
     path("cycles/", views.cycle_list, name="cycles"),
     path("cycles/start/", views.cycle_start, name="cycle_start"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle"),
+    path(
+        "cycles/<int:pk>/records/<int:record_id>/correct/",
+        views.record_correct,
+        name="record_correct",
+    ),
     path("cycles/<int:pk>/<slug:transition>/", views.step_action, name="step"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("sop/", views.sop, name="sop"),

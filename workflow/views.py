@@ -11,12 +11,12 @@ from django.template import engines
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import can_proceed, has_transition_perm
 
 from . import selectors, services, step_parts
 from .forms import StartCycleForm, step_form_class
-from .models import Cycle
+from .models import Cycle, StepRecord
 
 
 @require_GET
@@ -172,6 +172,25 @@ def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
         "late": cycle.is_late(),
     }
     return render(request, "workflow/step_form.html", context)
+
+
+@login_required
+@require_POST
+def record_correct(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
+    """Add a correction of one record of the cycle's timeline (the record itself stays)."""
+    cycle = _visible_cycle(request, pk)
+    record = get_object_or_404(StepRecord, pk=record_id, cycle=cycle)
+    if not record.may_be_corrected_by(request.user):
+        raise PermissionDenied
+    try:
+        services.correct_record(
+            record_id=record.pk, actor=request.user, text=request.POST.get("text", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Koreksi atas catatan #%(n)d disimpan.") % {"n": record.seq})
+    return redirect(reverse("workflow:cycle", args=[cycle.pk]) + f"#record-{record.seq}")
 
 
 @login_required

@@ -11,225 +11,632 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LocalDayOff',
+            name="LocalDayOff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='tanggal')),
-                ('description', models.CharField(max_length=200, verbose_name='keterangan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="tanggal")),
+                ("description", models.CharField(max_length=200, verbose_name="keterangan")),
             ],
             options={
-                'verbose_name': 'hari libur lokal',
-                'verbose_name_plural': 'hari libur lokal',
-                'ordering': ['-date'],
+                "verbose_name": "hari libur lokal",
+                "verbose_name_plural": "hari libur lokal",
+                "ordering": ["-date"],
             },
         ),
         migrations.CreateModel(
-            name='SopDefinition',
+            name="SopDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='kode')),
-                ('organisation', models.CharField(max_length=200, verbose_name='instansi')),
-                ('number', models.CharField(max_length=100, verbose_name='nomor SOP')),
-                ('name', models.CharField(max_length=200, verbose_name='nama SOP')),
-                ('title', models.CharField(max_length=200, verbose_name='judul tabel prosedur')),
-                ('created_on', models.DateField(verbose_name='tanggal pembuatan')),
-                ('revised_on', models.DateField(blank=True, null=True, verbose_name='tanggal revisi')),
-                ('approved_on', models.DateField(verbose_name='tanggal pengesahan')),
-                ('approver_title', models.CharField(max_length=100, verbose_name='disahkan oleh (jabatan)')),
-                ('approver_name', models.CharField(max_length=150, verbose_name='disahkan oleh (nama)')),
-                ('approver_rank', models.CharField(max_length=100, verbose_name='disahkan oleh (pangkat)')),
-                ('approver_nip', models.CharField(max_length=18, validators=[workflow.nip.validate_nip], verbose_name='disahkan oleh (NIP)')),
-                ('legal_basis', models.TextField(help_text='Satu peraturan per baris.', verbose_name='dasar hukum')),
-                ('qualifications', models.TextField(help_text='Satu per baris.', verbose_name='kualifikasi pelaksana')),
-                ('related_sops', models.TextField(blank=True, help_text='Satu per baris.', verbose_name='keterkaitan')),
-                ('equipment', models.TextField(help_text='Satu per baris.', verbose_name='peralatan/perlengkapan')),
-                ('warning', models.TextField(verbose_name='peringatan')),
-                ('recording', models.TextField(help_text='Satu per baris.', verbose_name='pencatatan dan pendataan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="kode")),
+                ("organisation", models.CharField(max_length=200, verbose_name="instansi")),
+                ("number", models.CharField(max_length=100, verbose_name="nomor SOP")),
+                ("name", models.CharField(max_length=200, verbose_name="nama SOP")),
+                ("title", models.CharField(max_length=200, verbose_name="judul tabel prosedur")),
+                ("created_on", models.DateField(verbose_name="tanggal pembuatan")),
+                (
+                    "revised_on",
+                    models.DateField(blank=True, null=True, verbose_name="tanggal revisi"),
+                ),
+                ("approved_on", models.DateField(verbose_name="tanggal pengesahan")),
+                (
+                    "approver_title",
+                    models.CharField(max_length=100, verbose_name="disahkan oleh (jabatan)"),
+                ),
+                (
+                    "approver_name",
+                    models.CharField(max_length=150, verbose_name="disahkan oleh (nama)"),
+                ),
+                (
+                    "approver_rank",
+                    models.CharField(max_length=100, verbose_name="disahkan oleh (pangkat)"),
+                ),
+                (
+                    "approver_nip",
+                    models.CharField(
+                        max_length=18,
+                        validators=[workflow.nip.validate_nip],
+                        verbose_name="disahkan oleh (NIP)",
+                    ),
+                ),
+                (
+                    "legal_basis",
+                    models.TextField(
+                        help_text="Satu peraturan per baris.", verbose_name="dasar hukum"
+                    ),
+                ),
+                (
+                    "qualifications",
+                    models.TextField(
+                        help_text="Satu per baris.", verbose_name="kualifikasi pelaksana"
+                    ),
+                ),
+                (
+                    "related_sops",
+                    models.TextField(
+                        blank=True, help_text="Satu per baris.", verbose_name="keterkaitan"
+                    ),
+                ),
+                (
+                    "equipment",
+                    models.TextField(
+                        help_text="Satu per baris.", verbose_name="peralatan/perlengkapan"
+                    ),
+                ),
+                ("warning", models.TextField(verbose_name="peringatan")),
+                (
+                    "recording",
+                    models.TextField(
+                        help_text="Satu per baris.", verbose_name="pencatatan dan pendataan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'definisi SOP',
-                'verbose_name_plural': 'definisi SOP',
-                'ordering': ['name'],
+                "verbose_name": "definisi SOP",
+                "verbose_name_plural": "definisi SOP",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='kode')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='nama')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='urutan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="kode")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="nama")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="urutan")),
             ],
             options={
-                'verbose_name': 'unit kerja',
-                'verbose_name_plural': 'unit kerja',
-                'ordering': ['order', 'name'],
+                "verbose_name": "unit kerja",
+                "verbose_name_plural": "unit kerja",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(help_text='Dengan gelar, seperti ditandatangankan.', max_length=150, verbose_name='nama lengkap')),
-                ('nip', models.CharField(blank=True, max_length=18, null=True, unique=True, validators=[workflow.nip.validate_nip], verbose_name='NIP')),
-                ('golongan', models.CharField(blank=True, choices=[('III/a', 'Penata Muda'), ('III/b', 'Penata Muda Tingkat I'), ('III/c', 'Penata'), ('III/d', 'Penata Tingkat I'), ('IV/a', 'Pembina'), ('IV/b', 'Pembina Tingkat I'), ('IV/c', 'Pembina Utama Muda'), ('IV/d', 'Pembina Utama Madya'), ('IV/e', 'Pembina Utama')], max_length=5, verbose_name='golongan')),
-                ('jabatan', models.CharField(blank=True, max_length=150, verbose_name='jabatan')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='workflow.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(
+                        help_text="Dengan gelar, seperti ditandatangankan.",
+                        max_length=150,
+                        verbose_name="nama lengkap",
+                    ),
+                ),
+                (
+                    "nip",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        null=True,
+                        unique=True,
+                        validators=[workflow.nip.validate_nip],
+                        verbose_name="NIP",
+                    ),
+                ),
+                (
+                    "golongan",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("III/a", "Penata Muda"),
+                            ("III/b", "Penata Muda Tingkat I"),
+                            ("III/c", "Penata"),
+                            ("III/d", "Penata Tingkat I"),
+                            ("IV/a", "Pembina"),
+                            ("IV/b", "Pembina Tingkat I"),
+                            ("IV/c", "Pembina Utama Muda"),
+                            ("IV/d", "Pembina Utama Madya"),
+                            ("IV/e", "Pembina Utama"),
+                        ],
+                        max_length=5,
+                        verbose_name="golongan",
+                    ),
+                ),
+                ("jabatan", models.CharField(blank=True, max_length=150, verbose_name="jabatan")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="workflow.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pegawai',
-                'verbose_name_plural': 'pegawai',
-                'ordering': ['full_name', 'username'],
+                "verbose_name": "pegawai",
+                "verbose_name_plural": "pegawai",
+                "ordering": ["full_name", "username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Cycle',
+            name="Cycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='judul')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='tahun')),
-                ('state', django_fsm.FSMField(choices=[('step_1', 'Langkah 1: perintah perencanaan kinerja'), ('step_2', 'Langkah 2: penyusunan tim'), ('step_3', 'Langkah 3: konsep rencana kinerja'), ('step_4', 'Langkah 4: penghimpunan data'), ('step_5', 'Langkah 5: laporan unit'), ('step_6', 'Langkah 6: rapat internal tim'), ('step_7', 'Langkah 7: pemeriksaan Sekretaris'), ('step_8', 'Langkah 8: persetujuan Inspektur'), ('step_9', 'Langkah 9: penggandaan, distribusi, arsip'), ('completed', 'Selesai'), ('cancelled', 'Dibatalkan')], default='step_1', max_length=50, protected=True, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='dibuat')),
-                ('pending_since', models.DateTimeField(default=django.utils.timezone.now, verbose_name='langkah berjalan sejak')),
-                ('due_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='batas waktu langkah')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='selesai pada')),
-                ('record_count', models.PositiveIntegerField(default=0, verbose_name='jumlah catatan')),
-                ('head_hash', models.CharField(blank=True, max_length=64, verbose_name='hash catatan terakhir')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dibuat oleh')),
-                ('team', models.ManyToManyField(blank=True, related_name='team_cycles', to=settings.AUTH_USER_MODEL, verbose_name='tim penyusun')),
-                ('sop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cycles', to='workflow.sopdefinition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="judul")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="tahun")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("step_1", "Langkah 1: perintah perencanaan kinerja"),
+                            ("step_2", "Langkah 2: penyusunan tim"),
+                            ("step_3", "Langkah 3: konsep rencana kinerja"),
+                            ("step_4", "Langkah 4: penghimpunan data"),
+                            ("step_5", "Langkah 5: laporan unit"),
+                            ("step_6", "Langkah 6: rapat internal tim"),
+                            ("step_7", "Langkah 7: pemeriksaan Sekretaris"),
+                            ("step_8", "Langkah 8: persetujuan Inspektur"),
+                            ("step_9", "Langkah 9: penggandaan, distribusi, arsip"),
+                            ("completed", "Selesai"),
+                            ("cancelled", "Dibatalkan"),
+                        ],
+                        default="step_1",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="dibuat"),
+                ),
+                (
+                    "pending_since",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="langkah berjalan sejak"
+                    ),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="batas waktu langkah"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="selesai pada"),
+                ),
+                (
+                    "record_count",
+                    models.PositiveIntegerField(default=0, verbose_name="jumlah catatan"),
+                ),
+                (
+                    "head_hash",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="hash catatan terakhir"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dibuat oleh",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="team_cycles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="tim penyusun",
+                    ),
+                ),
+                (
+                    "sop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cycles",
+                        to="workflow.sopdefinition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'siklus',
-                'verbose_name_plural': 'siklus',
-                'ordering': ['-year', '-created_at'],
+                "verbose_name": "siklus",
+                "verbose_name_plural": "siklus",
+                "ordering": ["-year", "-created_at"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='SopStep',
+            name="SopStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='nomor langkah')),
-                ('title', models.CharField(max_length=300, verbose_name='uraian prosedur')),
-                ('lane', models.CharField(choices=[('inspektur', 'Inspektur'), ('sekretaris', 'Sekretaris'), ('irban', 'Irban I/II/III/IV'), ('unit_head', 'Sekretaris dan Irban (masing-masing unit)'), ('tim_penyusun', 'Tim Penyusun SAKIP/LAKIP'), ('staf', 'Staf')], max_length=20, verbose_name='pelaksana')),
-                ('requirement', models.TextField(verbose_name='persyaratan/kelengkapan')),
-                ('time_amount', models.PositiveIntegerField(verbose_name='waktu (jumlah)')),
-                ('time_unit', models.CharField(choices=[('minutes', 'menit'), ('hours', 'jam'), ('days', 'hari')], max_length=10, verbose_name='waktu (satuan)')),
-                ('output', models.TextField(verbose_name='output')),
-                ('artefacts', models.JSONField(blank=True, default=list, help_text='Daftar nama berkas yang diunggah pada langkah ini.', verbose_name='berkas yang diharapkan')),
-                ('is_decision', models.BooleanField(default=False, help_text='Langkah pemeriksaan: diteruskan (Ya) atau dikembalikan (Tidak).', verbose_name='titik keputusan')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='keterangan')),
-                ('sop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='workflow.sopdefinition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="nomor langkah")),
+                ("title", models.CharField(max_length=300, verbose_name="uraian prosedur")),
+                (
+                    "lane",
+                    models.CharField(
+                        choices=[
+                            ("inspektur", "Inspektur"),
+                            ("sekretaris", "Sekretaris"),
+                            ("irban", "Irban I/II/III/IV"),
+                            ("unit_head", "Sekretaris dan Irban (masing-masing unit)"),
+                            ("tim_penyusun", "Tim Penyusun SAKIP/LAKIP"),
+                            ("staf", "Staf"),
+                        ],
+                        max_length=20,
+                        verbose_name="pelaksana",
+                    ),
+                ),
+                ("requirement", models.TextField(verbose_name="persyaratan/kelengkapan")),
+                ("time_amount", models.PositiveIntegerField(verbose_name="waktu (jumlah)")),
+                (
+                    "time_unit",
+                    models.CharField(
+                        choices=[("minutes", "menit"), ("hours", "jam"), ("days", "hari")],
+                        max_length=10,
+                        verbose_name="waktu (satuan)",
+                    ),
+                ),
+                ("output", models.TextField(verbose_name="output")),
+                (
+                    "artefacts",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Daftar nama berkas yang diunggah pada langkah ini.",
+                        verbose_name="berkas yang diharapkan",
+                    ),
+                ),
+                (
+                    "is_decision",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Langkah pemeriksaan: diteruskan (Ya) atau dikembalikan (Tidak).",
+                        verbose_name="titik keputusan",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="keterangan")),
+                (
+                    "sop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="workflow.sopdefinition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'langkah SOP',
-                'verbose_name_plural': 'langkah SOP',
-                'ordering': ['sop', 'number'],
+                "verbose_name": "langkah SOP",
+                "verbose_name_plural": "langkah SOP",
+                "ordering": ["sop", "number"],
             },
         ),
         migrations.CreateModel(
-            name='StepRecord',
+            name="StepRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField(verbose_name='urutan')),
-                ('step_number', models.PositiveSmallIntegerField(null=True, verbose_name='langkah')),
-                ('transition', models.CharField(max_length=40, verbose_name='transisi')),
-                ('kind', models.CharField(choices=[('complete', 'selesai'), ('report', 'laporan unit'), ('return', 'dikembalikan'), ('cancel', 'dibatalkan')], max_length=10, verbose_name='jenis')),
-                ('source_state', models.CharField(max_length=20, verbose_name='dari status')),
-                ('target_state', models.CharField(max_length=20, verbose_name='ke status')),
-                ('actor_name', models.CharField(max_length=150, verbose_name='nama pelaksana')),
-                ('actor_nip', models.CharField(blank=True, max_length=18, verbose_name='NIP pelaksana')),
-                ('actor_jabatan', models.CharField(blank=True, max_length=150, verbose_name='jabatan pelaksana')),
-                ('pending_since', models.DateTimeField(verbose_name='menunggu sejak')),
-                ('done_at', models.DateTimeField(verbose_name='dikerjakan pada')),
-                ('working_seconds', models.PositiveIntegerField(verbose_name='waktu kerja terpakai (detik)')),
-                ('standard_amount', models.PositiveIntegerField(null=True, verbose_name='standar waktu (jumlah)')),
-                ('standard_unit', models.CharField(blank=True, max_length=10, verbose_name='standar waktu (satuan)')),
-                ('due_at', models.DateTimeField(null=True, verbose_name='batas waktu')),
-                ('on_time', models.BooleanField(null=True, verbose_name='tepat waktu')),
-                ('late_seconds', models.PositiveIntegerField(default=0, verbose_name='terlambat (detik kerja)')),
-                ('step_title', models.CharField(blank=True, max_length=300, verbose_name='uraian prosedur')),
-                ('input_text', models.TextField(blank=True, verbose_name='persyaratan/kelengkapan')),
-                ('output_text', models.TextField(blank=True, verbose_name='output')),
-                ('comment', models.TextField(blank=True, verbose_name='catatan')),
-                ('reason', models.TextField(blank=True, verbose_name='alasan')),
-                ('payload', models.JSONField(blank=True, default=dict, verbose_name='data langkah')),
-                ('artefacts', models.JSONField(blank=True, default=list, verbose_name='berkas (dengan SHA-256)')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='hash sebelumnya')),
-                ('hash', models.CharField(max_length=64, unique=True, verbose_name='hash')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='step_records', to=settings.AUTH_USER_MODEL)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='workflow.cycle')),
-                ('unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveIntegerField(verbose_name="urutan")),
+                (
+                    "step_number",
+                    models.PositiveSmallIntegerField(null=True, verbose_name="langkah"),
+                ),
+                ("transition", models.CharField(max_length=40, verbose_name="transisi")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("complete", "selesai"),
+                            ("report", "laporan unit"),
+                            ("return", "dikembalikan"),
+                            ("cancel", "dibatalkan"),
+                        ],
+                        max_length=10,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("source_state", models.CharField(max_length=20, verbose_name="dari status")),
+                ("target_state", models.CharField(max_length=20, verbose_name="ke status")),
+                ("actor_name", models.CharField(max_length=150, verbose_name="nama pelaksana")),
+                (
+                    "actor_nip",
+                    models.CharField(blank=True, max_length=18, verbose_name="NIP pelaksana"),
+                ),
+                (
+                    "actor_jabatan",
+                    models.CharField(blank=True, max_length=150, verbose_name="jabatan pelaksana"),
+                ),
+                ("pending_since", models.DateTimeField(verbose_name="menunggu sejak")),
+                ("done_at", models.DateTimeField(verbose_name="dikerjakan pada")),
+                (
+                    "working_seconds",
+                    models.PositiveIntegerField(verbose_name="waktu kerja terpakai (detik)"),
+                ),
+                (
+                    "standard_amount",
+                    models.PositiveIntegerField(null=True, verbose_name="standar waktu (jumlah)"),
+                ),
+                (
+                    "standard_unit",
+                    models.CharField(
+                        blank=True, max_length=10, verbose_name="standar waktu (satuan)"
+                    ),
+                ),
+                ("due_at", models.DateTimeField(null=True, verbose_name="batas waktu")),
+                ("on_time", models.BooleanField(null=True, verbose_name="tepat waktu")),
+                (
+                    "late_seconds",
+                    models.PositiveIntegerField(default=0, verbose_name="terlambat (detik kerja)"),
+                ),
+                (
+                    "step_title",
+                    models.CharField(blank=True, max_length=300, verbose_name="uraian prosedur"),
+                ),
+                (
+                    "input_text",
+                    models.TextField(blank=True, verbose_name="persyaratan/kelengkapan"),
+                ),
+                ("output_text", models.TextField(blank=True, verbose_name="output")),
+                ("comment", models.TextField(blank=True, verbose_name="catatan")),
+                ("reason", models.TextField(blank=True, verbose_name="alasan")),
+                (
+                    "payload",
+                    models.JSONField(blank=True, default=dict, verbose_name="data langkah"),
+                ),
+                (
+                    "artefacts",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="berkas (dengan SHA-256)"
+                    ),
+                ),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="hash sebelumnya")),
+                ("hash", models.CharField(max_length=64, unique=True, verbose_name="hash")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="step_records",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="workflow.cycle",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catatan langkah',
-                'verbose_name_plural': 'catatan langkah',
-                'ordering': ['cycle', 'seq'],
+                "verbose_name": "catatan langkah",
+                "verbose_name_plural": "catatan langkah",
+                "ordering": ["cycle", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='UnitReport',
+            name="UnitReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reported_at', models.DateTimeField(verbose_name='dilaporkan')),
-                ('summary', models.TextField(verbose_name='ringkasan laporan')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='unit_reports', to='workflow.cycle')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reported_at", models.DateTimeField(verbose_name="dilaporkan")),
+                ("summary", models.TextField(verbose_name="ringkasan laporan")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="unit_reports",
+                        to="workflow.cycle",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'laporan unit',
-                'verbose_name_plural': 'laporan unit',
-                'ordering': ['cycle', 'unit__order'],
+                "verbose_name": "laporan unit",
+                "verbose_name_plural": "laporan unit",
+                "ordering": ["cycle", "unit__order"],
             },
         ),
         migrations.AddIndex(
-            model_name='cycle',
-            index=models.Index(fields=['state', 'due_at'], name='workflow_cy_state_808e6e_idx'),
+            model_name="cycle",
+            index=models.Index(fields=["state", "due_at"], name="workflow_cy_state_808e6e_idx"),
         ),
         migrations.AddIndex(
-            model_name='cycle',
-            index=models.Index(fields=['year'], name='workflow_cy_year_c11006_idx'),
+            model_name="cycle",
+            index=models.Index(fields=["year"], name="workflow_cy_year_c11006_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sopstep',
-            constraint=models.UniqueConstraint(fields=('sop', 'number'), name='unique_step_number_per_sop'),
+            model_name="sopstep",
+            constraint=models.UniqueConstraint(
+                fields=("sop", "number"), name="unique_step_number_per_sop"
+            ),
         ),
         migrations.AddIndex(
-            model_name='steprecord',
-            index=models.Index(fields=['step_number', 'kind'], name='workflow_st_step_nu_4c6c8b_idx'),
+            model_name="steprecord",
+            index=models.Index(
+                fields=["step_number", "kind"], name="workflow_st_step_nu_4c6c8b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='steprecord',
-            constraint=models.UniqueConstraint(fields=('cycle', 'seq'), name='one_record_per_position'),
+            model_name="steprecord",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "seq"), name="one_record_per_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitreport',
-            constraint=models.UniqueConstraint(fields=('cycle', 'unit'), name='one_report_per_unit_per_cycle'),
+            model_name="unitreport",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "unit"), name="one_report_per_unit_per_cycle"
+            ),
         ),
     ]

@@ -38,5 +38,12 @@ def header_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 STEP_FIELDS = (
-    "title", "lane", "requirement", "time_amount", "time_unit", "output", "artefacts", "is_decision"
+    "title",
+    "lane",
+    "requirement",
+    "time_amount",
+    "time_unit",
+    "output",
+    "artefacts",
+    "is_decision",
 )

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from workflow.models import Cycle, SopStep, State, Unit, User
@@ -301,6 +301,8 @@ def measurement_context(
     }
 
 
+# Official documents are Indonesian whatever language the person who prints them chose.
+@translation.override("id")
 def render_measurement_draft(cycle: Cycle, *, at: datetime | None = None) -> bytes:
     """An unsigned preview ("KONSEP") of the measurement document, for steps 6 to 8."""
     from workflow.models import User as UserModel
@@ -312,6 +314,7 @@ def render_measurement_draft(cycle: Cycle, *, at: datetime | None = None) -> byt
     )
 
 
+@translation.override("id")
 def approve_and_sign(*, cycle: Cycle, actor: User, at: datetime) -> SignedDocument:
     """Render the measurement document once, sign it (PAdES) and store the signed bytes."""
     if MeasurementRow.objects.filter(cycle=cycle).count() == 0:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -167,9 +167,10 @@ def signed_download(request: HttpRequest, pk: int) -> FileResponse:
 def monitoring_report(request: HttpRequest, cycle_id: int) -> FileResponse:
     """The SOP monitoring table of one cycle as PDF, judgement columns left to the evaluator."""
     cycle = _visible_cycle(request, cycle_id)
-    context = selectors.monitoring_report(cycle)
-    context["printed_at"] = timezone.now()
-    pdf = render_pdf("documents/pdf/monitoring.html", context)
+    with translation.override("id"):  # an official document: Indonesian for everyone
+        context = selectors.monitoring_report(cycle)
+        context["printed_at"] = timezone.now()
+        pdf = render_pdf("documents/pdf/monitoring.html", context)
     return _attachment(
         BytesIO(pdf), f"monitoring-sop-{cycle.year}-{cycle.pk}.pdf", "application/pdf"
     )
@@ -182,8 +183,9 @@ def sop_pdf(request: HttpRequest) -> FileResponse:
 
     if not workflow_selectors.may_see_cycles(request.user):
         raise PermissionDenied
-    context = {"doc": workflow_selectors.sop_document(SopDefinition.current())}
-    pdf = render_pdf("documents/pdf/sop.html", context)
+    with translation.override("id"):  # an official document: Indonesian for everyone
+        context = {"doc": workflow_selectors.sop_document(SopDefinition.current())}
+        pdf = render_pdf("documents/pdf/sop.html", context)
     return _attachment(BytesIO(pdf), "sop-perencanaan-kinerja.pdf", "application/pdf")
 
 

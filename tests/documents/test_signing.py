@@ -113,3 +113,19 @@ def test_outsider_cannot_download_the_signed_document(client, people, signed):
 
 def test_rows_after_approval_stay_as_signed(signed):
     assert MeasurementRow.objects.filter(cycle=signed.cycle).count() == 5
+
+
+def test_an_inspektur_reading_english_still_signs_the_indonesian_document(people):
+    from django.utils import translation
+
+    inspektur = people["inspektur"]
+    inspektur.jabatan = ""  # the block then falls back to the title of the role
+    inspektur.save()
+    cycle = cycle_at(people, State.STEP_8)
+    with translation.override("en"):
+        run(cycle, "complete_step_8", inspektur)
+    document = SignedDocument.objects.get(cycle=cycle)
+    reader = PdfReader(io.BytesIO(bytes(document.pdf)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "INSPEKTUR," in text
+    assert "INSPECTOR" not in text

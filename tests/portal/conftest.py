@@ -32,27 +32,12 @@ def cycle_at(people):
 
 @pytest.fixture
 def many_cycles(people):
-    """Make `n` cycles cheaply (one INSERT), spread over the steps, some of them late."""
-    from datetime import timedelta
+    """Make `n` more cycles of assorted years and states through the real transitions.
 
-    from django.utils import timezone
+    The state field is protected: even volume comes from the service (the demo's bulk seeder,
+    with other apps' side effects muted), never from rows written in a chosen state.
+    """
+    from sop_portal.demo import ensure_people, seed_bulk
 
-    from workflow.models import Cycle, SopDefinition, State
-
-    def make(n: int):
-        sop = SopDefinition.current()
-        now = timezone.now()
-        states = [State.for_step(k) for k in range(1, 10)] + [State.COMPLETED]
-        Cycle.objects.bulk_create(
-            Cycle(
-                sop=sop,
-                title=f"Siklus massal {i}",
-                year=2000 + i % 30,
-                state=states[i % len(states)],
-                created_by=people["inspektur"],
-                due_at=now + timedelta(days=(i % 5) - 2),
-            )
-            for i in range(n)
-        )
-
-    return make
+    ensure_people("rahasia-uji-123")
+    return seed_bulk

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from workflow.admin import ReadOnlyAdmin
+
 from .models import ArchiveRecord, Artefact, Distribution, MeasurementRow, SignedDocument
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence is looked at here, never edited: the services keep the rules."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Artefact)

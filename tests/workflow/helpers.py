@@ -5,6 +5,20 @@ from __future__ import annotations
 from workflow.models import Cycle, State
 from workflow.services import execute_transition, start_cycle
 
+# The names of the `people` fixture: one per role, and one person with no role.
+EVERYONE = (
+    "inspektur",
+    "sekretaris",
+    "irban1",
+    "irban2",
+    "irban3",
+    "irban4",
+    "tim1",
+    "tim2",
+    "staf",
+    "outsider",
+)
+
 
 def new_cycle(people, year: int = 2026) -> Cycle:
     return start_cycle(

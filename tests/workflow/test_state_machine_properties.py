@@ -6,22 +6,10 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from tests.workflow.helpers import EVERYONE
 from workflow.audit import check_chain
 from workflow.models import OPEN_STATES, Cycle, State, StepRecord, Unit
 from workflow.services import TRANSITIONS, available_transitions, execute_transition, start_cycle
-
-PEOPLE = (
-    "inspektur",
-    "sekretaris",
-    "irban1",
-    "irban2",
-    "irban3",
-    "irban4",
-    "tim1",
-    "tim2",
-    "staf",
-    "outsider",
-)
 
 # The edges of the SOP flowchart (plus cancel from any unfinished step).
 EDGES = {(State.for_step(n), State.for_step(n + 1)) for n in range(1, 9)}
@@ -44,16 +32,16 @@ class CycleMachine(RuleBasedStateMachine):
         self.executed = 0
 
     @rule(
-        who=st.sampled_from(PEOPLE),
+        who=st.sampled_from(EVERYONE),
         name=st.sampled_from(TRANSITIONS),
         reason=st.sampled_from(["", "  ", "Data belum lengkap"]),
-        team=st.lists(st.sampled_from(PEOPLE), max_size=3, unique=True),
+        team=st.lists(st.sampled_from(EVERYONE), max_size=3, unique=True),
         report=st.sampled_from(["", "Laporan unit"]),
     )
     def act(self, who, name, reason, team, report):
         self._try(who, name, reason, [self.people[t] for t in team], report)
 
-    @rule(who=st.sampled_from(PEOPLE), data=st.data())
+    @rule(who=st.sampled_from(EVERYONE), data=st.data())
     def act_within_the_lane(self, who, data):
         # Mostly-valid moves, so that examples also reach the late steps of the SOP.
         cycle = Cycle.objects.get(pk=self.cycle.pk)

@@ -4,23 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import person
-from tests.workflow.helpers import advance_to, new_cycle, run
+from tests.workflow.helpers import EVERYONE, advance_to, new_cycle, run
 from workflow.models import Cycle, State, StepRecord, UnitReport
 from workflow.roles import Role
 from workflow.services import AlreadyDone, TransitionRefused, available_transitions
-
-EVERYONE = (
-    "inspektur",
-    "sekretaris",
-    "irban1",
-    "irban2",
-    "irban3",
-    "irban4",
-    "tim1",
-    "tim2",
-    "staf",
-    "outsider",
-)
 
 # transition, the state it starts from, who may run it, what it needs
 STEP_RULES = [

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls of the fixtures are
 # still synchronous and safe here.
@@ -14,6 +15,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PASSWORD = "rahasia-uji-123"  # the password of tests.factories.UserFactory
+
+# Shared machines are noisy: wait longer than Playwright's 5 s before calling a page wrong.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -90,3 +90,17 @@ def people(inspektur, sekretaris, irbans, team, staf, outsider):
 def fast_password_hashing(settings):
     """Hashing passwords properly is slow on purpose; tests need it fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Roles, units and the SOP definition for tests that commit for real.
+
+    A transactional test empties every table when it ends, the data migration's rows included;
+    the next one puts them back with the migration's own (idempotent) code.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("workflow.migrations.0002_roles_units_sop").forwards(apps, None)

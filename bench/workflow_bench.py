@@ -1,4 +1,4 @@
-"""Figures of the engine: transition cost, bulk seeding of 1,000 cycles, audit verification.
+"""Figures of the engine and pages: transitions, bulk seeding, page cost by size, audit check.
 
 Run: DJANGO_DEBUG=1 .venv/bin/python bench/workflow_bench.py  (a throw-away SQLite database
 unless DATABASE_URL is set). Prints medians and ratios; asserts nothing.
@@ -20,6 +20,7 @@ os.environ.setdefault("DJANGO_DEBUG", "1")
 _tmp = tempfile.mkdtemp(prefix="sop-bench-")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3")
 os.environ.setdefault("DJANGO_MEDIA_ROOT", f"{_tmp}/media")
+os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
 
 import django  # noqa: E402
 
@@ -27,6 +28,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from sop_portal.demo import ensure_people, seed_bulk  # noqa: E402
@@ -34,11 +36,35 @@ from workflow.models import Cycle, State  # noqa: E402
 from workflow.services import execute_transition, start_cycle  # noqa: E402
 from workflow.signals import muted, transition_executed, transition_executing  # noqa: E402
 
+PAGES = ("/", "/cycles/", "/dashboard/")
+
+
+def page_medians(client: Client) -> dict[str, tuple[float, int]]:
+    """Median milliseconds and SQL queries of each page over 15 requests (after one warm-up)."""
+    result = {}
+    for path in PAGES:
+        client.get(path)
+        times, queries = [], []
+        for _ in range(15):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(path)
+            times.append(time.perf_counter() - started)
+            queries.append(len(ctx))
+            assert response.status_code == 200, (path, response.status_code)
+        result[path] = (statistics.median(times) * 1000, int(statistics.median(queries)))
+    return result
+
 
 def main() -> None:
     call_command("migrate", verbosity=0)
     people = ensure_people("bench-password-1")
     print(f"database: {connection.vendor}")
+    client = Client()
+    client.force_login(people["inspektur"])
+    seed_bulk(20)
+    small_count = Cycle.objects.count()
+    small = page_medians(client)
 
     with muted(transition_executing, transition_executed):
         timings, queries = [], []
@@ -72,6 +98,15 @@ def main() -> None:
     )
 
     total = Cycle.objects.count()
+    large = page_medians(client)
+    for path in PAGES:
+        (ms_small, q_small), (ms_large, q_large) = small[path], large[path]
+        print(
+            f"page {path}: {small_count} cycles {ms_small:.1f} ms / {q_small} queries;"
+            f" {total} cycles {ms_large:.1f} ms / {q_large} queries;"
+            f" ratio {ms_large / ms_small:.2f}"
+        )
+
     runs = []
     for _ in range(3):
         started = time.perf_counter()

@@ -74,7 +74,11 @@ def awaiting_user_filter(user: User) -> Q:
         if user.has_role(role) and lane in lanes:
             query |= Q(state__in=[State.for_step(n) for n in lanes[lane]])
     if Lane.TIM_PENYUSUN in lanes:
-        query |= Q(state__in=[State.for_step(n) for n in lanes[Lane.TIM_PENYUSUN]], team=user)
+        # EXISTS rather than a join: no duplicate rows, so no DISTINCT over the whole table.
+        member = Cycle.team.through.objects.filter(cycle=OuterRef("pk"), user=user)
+        query |= Q(state__in=[State.for_step(n) for n in lanes[Lane.TIM_PENYUSUN]]) & Q(
+            Exists(member)
+        )
     if Lane.UNIT_HEAD in lanes and user.has_role(*UNIT_HEAD_ROLES) and user.unit_id:
         reported = UnitReport.objects.filter(cycle=OuterRef("pk"), unit_id=user.unit_id)
         query |= Q(state__in=[State.for_step(n) for n in lanes[Lane.UNIT_HEAD]]) & ~Q(
@@ -87,7 +91,6 @@ def cycles_awaiting(user: User) -> QuerySet[Cycle]:
     """Open cycles whose pending step `user` may act on, most urgent first."""
     return (
         Cycle.objects.filter(awaiting_user_filter(user))
-        .distinct()
         .select_related("sop")
         .order_by("due_at", "pk")
     )

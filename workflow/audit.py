@@ -111,3 +111,17 @@ def check_chain(
             f"state {state!r} disagrees with the last record ({last_target!r})",
         )
     return None
+
+
+def verify_cycle(cycle: Any) -> ChainBreak | None:
+    """Check one cycle's stored records against its stored head (reads the records in chunks)."""
+    from .models import StepRecord
+
+    rows = StepRecord.objects.filter(cycle_id=cycle.pk).order_by("seq").values()
+    return check_chain(
+        cycle.pk,
+        rows.iterator(chunk_size=500),
+        head_hash=cycle.head_hash,
+        record_count=cycle.record_count,
+        state=cycle.state,
+    )

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow.audit import check_chain
+from workflow.audit import verify_cycle
 from workflow.models import Cycle, StepRecord
 
 
@@ -17,21 +17,13 @@ class Command(BaseCommand):
         if options["cycle"]:
             cycles = cycles.filter(pk=options["cycle"])
         checked = records = 0
-        for cycle_id, head_hash, record_count, state in cycles.values_list(
-            "pk", "head_hash", "record_count", "state"
-        ).iterator(chunk_size=500):
-            rows = StepRecord.objects.filter(cycle_id=cycle_id).order_by("seq").values()
-            problem = check_chain(
-                cycle_id,
-                rows.iterator(chunk_size=500),
-                head_hash=head_hash,
-                record_count=record_count,
-                state=state,
-            )
+        fields = ("pk", "head_hash", "record_count", "state")
+        for cycle in cycles.only(*fields).iterator(chunk_size=500):
+            problem = verify_cycle(cycle)
             if problem:
                 raise CommandError(f"Audit chain broken at {problem}")
             checked += 1
-            records += record_count
+            records += cycle.record_count
         orphans = StepRecord.objects.exclude(cycle_id__in=Cycle.objects.values("pk")).count()
         if orphans:
             raise CommandError(f"Audit chain broken: {orphans} records belong to no cycle")

@@ -86,8 +86,11 @@ if not env.str("DATABASE_URL", default=""):
     VAR_DIR.mkdir(exist_ok=True)  # a fresh clone has no var/ yet; SQLite will not make it
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers wait for each other instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Writers wait for each other instead of failing with "database is locked": a transaction
+    # takes the write lock when it begins, so two people on one step queue like row locks do.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workflow.User"

@@ -9,8 +9,17 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Alur kerja SOP")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from . import notifications, signals
+        from .models import LocalDayOff, SopStep
 
         signals.transition_executed.connect(
             notifications.on_transition_executed, dispatch_uid="workflow.notify_pending_step"
         )
+        # A day off entered late, or a time standard edited, moves what is due now.
+        for sender in (LocalDayOff, SopStep):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    signals.calendar_changed, sender=sender, dispatch_uid=f"workflow.due.{sender}"
+                )

@@ -332,3 +332,21 @@ def _run(
         lambda: transition_executed.send(sender=Cycle, cycle=cycle, record=record)
     )
     return record
+
+
+def refresh_due_times() -> int:
+    """Recompute when every open cycle's pending step is due (after the calendar or a standard
+    changed in the admin); returns how many cycles moved."""
+    calendar = WorkingCalendar.load()
+    sop = SopDefinition.current()
+    standards = {step.number: step.time_standard for step in sop.steps.all()}
+    changed = []
+    for cycle in (
+        Cycle.objects.open().only("pk", "state", "pending_since", "due_at").iterator(chunk_size=500)
+    ):
+        due = calendar.due_at(cycle.pending_since, standards[cycle.current_step_number])
+        if due != cycle.due_at:
+            cycle.due_at = due
+            changed.append(cycle)
+    Cycle.objects.bulk_update(changed, ["due_at"], batch_size=500)
+    return len(changed)

@@ -29,3 +29,12 @@ def muted(*signals: Signal) -> Iterator[None]:
         for signal, receivers in saved.items():
             signal.receivers = receivers
             signal.sender_receivers_cache.clear()
+
+
+def calendar_changed(sender, **kwargs) -> None:
+    """Receiver: the working calendar or a time standard changed; due times follow after commit."""
+    from django.db import transaction
+
+    from .services import refresh_due_times
+
+    transaction.on_commit(refresh_due_times)

@@ -106,3 +106,34 @@ def test_working_hours_are_a_setting(settings):
 def test_time_standard_reads_as_working_time():
     assert str(TimeStandard(30, MINUTES)) == "30 menit kerja"
     assert str(TimeStandard(7, DAYS)) == "7 hari kerja"
+
+
+@pytest.mark.django_db
+def test_a_day_off_entered_later_moves_the_due_time_of_a_pending_step(
+    people, django_capture_on_commit_callbacks
+):
+    from workflow.models import Cycle
+    from workflow.services import start_cycle
+
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=WIB)  # Monday
+    cycle = start_cycle(title="PK", year=2027, actor=people["inspektur"], at=start)
+    assert Cycle.objects.get(pk=cycle.pk).due_at == datetime(2026, 11, 23, 9, 30, tzinfo=WIB)
+    with django_capture_on_commit_callbacks(execute=True):
+        LocalDayOff.objects.create(date=date(2026, 11, 23), description="Banjir")
+    assert Cycle.objects.get(pk=cycle.pk).due_at == datetime(2026, 11, 24, 8, 0, tzinfo=WIB)
+
+
+@pytest.mark.django_db
+def test_a_time_standard_edited_in_the_admin_moves_the_due_time_of_a_pending_step(
+    people, django_capture_on_commit_callbacks
+):
+    from workflow.models import Cycle, SopStep
+    from workflow.services import start_cycle
+
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=WIB)
+    cycle = start_cycle(title="PK", year=2027, actor=people["inspektur"], at=start)
+    step = SopStep.objects.get(number=1)
+    step.time_amount = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        step.save()
+    assert Cycle.objects.get(pk=cycle.pk).due_at == datetime(2026, 11, 23, 10, 0, tzinfo=WIB)

@@ -37,3 +37,19 @@ def test_deploy_check_passes_with_debug_off():
         DJANGO_ALLOWED_HOSTS="sop.anambas.example",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_health_check_answers_over_plain_http_when_https_is_enforced():
+    probe = (
+        "from django.test import Client; c = Client(); "
+        "print(c.get('/healthz/').status_code, c.get('/accounts/login/').status_code)"
+    )
+    result = _manage(
+        "shell",
+        "-c",
+        probe,
+        DJANGO_SECRET_KEY="k" * 20 + "-a-long-random-production-key-0123456789",
+        DJANGO_ALLOWED_HOSTS="testserver",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["200", "301"]

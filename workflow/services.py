@@ -103,9 +103,7 @@ def _last_actor_message(cycle: Cycle) -> str:
     }
 
 
-def _validate_inputs(
-    cycle: Cycle, name: str, *, reason: str, team: list[User], report: str
-) -> None:
+def _validate_inputs(name: str, *, reason: str, team: list[User], report: str) -> None:
     if name in NEEDS_REASON and not reason.strip():
         raise ValidationError({"reason": _("Alasan wajib diisi.")})
     if name == "complete_step_2":
@@ -152,7 +150,7 @@ def execute_transition(
     if not can_proceed(method):
         raise TransitionRefused(_("Syarat langkah ini belum terpenuhi (semua unit harus melapor)."))
     team = list(team)
-    _validate_inputs(cycle, transition_name, reason=reason, team=team, report=report)
+    _validate_inputs(transition_name, reason=reason, team=team, report=report)
     record = _run(cycle, transition_name, actor, comment, reason, team, report, inputs or {}, at)
     # After the fifth unit report the step is done: the cycle moves on in the same transaction.
     if transition_name == "report_unit" and can_proceed(cycle.complete_step_5):

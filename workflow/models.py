@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 
 from .clock import DAYS, HOURS, MINUTES, TimeStandard
 from .nip import format_nip, normalise_nip, validate_nip
-from .roles import UNIT_HEAD_ROLES, Lane, Role
+from .roles import ROLE_OF_LANE, UNIT_HEAD_ROLES, Lane, Role
 
 PROCEDURE_CODE = "perencanaan-kinerja"
 STEP_COUNT = 9
@@ -400,14 +400,7 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             return user.pk in self.team_ids
         if lane == Lane.UNIT_HEAD:
             return user.has_role(*UNIT_HEAD_ROLES) and user.unit_id is not None
-        return user.has_role(
-            {
-                Lane.INSPEKTUR: Role.INSPEKTUR,
-                Lane.SEKRETARIS: Role.SEKRETARIS,
-                Lane.IRBAN: Role.IRBAN,
-                Lane.STAF: Role.STAF,
-            }[lane]
-        )
+        return user.has_role(ROLE_OF_LANE[lane])
 
     def may_report_unit(self, user: User) -> bool:
         """Step 5: a unit head reports once per pass for their own unit."""

@@ -26,6 +26,14 @@ class Lane(models.TextChoices):
     STAF = "staf", _("Staf")
 
 
+# Lanes held by one role; the team lane and the unit-head lane are scoped per cycle instead.
+ROLE_OF_LANE = {
+    Lane.INSPEKTUR: Role.INSPEKTUR,
+    Lane.SEKRETARIS: Role.SEKRETARIS,
+    Lane.IRBAN: Role.IRBAN,
+    Lane.STAF: Role.STAF,
+}
+
 # Roles whose holders lead a unit and report for it in step 5.
 UNIT_HEAD_ROLES = (Role.SEKRETARIS, Role.IRBAN)
 

@@ -41,14 +41,7 @@ from .models import (
     User,
     step_of_state,
 )
-from .roles import UNIT_HEAD_ROLES, Lane, Role
-
-ROLE_OF_LANE = {
-    Lane.INSPEKTUR: Role.INSPEKTUR,
-    Lane.SEKRETARIS: Role.SEKRETARIS,
-    Lane.IRBAN: Role.IRBAN,
-    Lane.STAF: Role.STAF,
-}
+from .roles import ROLE_OF_LANE, UNIT_HEAD_ROLES, Lane, Role
 
 
 def steps_by_lane() -> dict[str, list[int]]:

@@ -110,6 +110,13 @@ class CycleAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # Cycles start through the portal, as the Inspektur.
 
+    def save_model(self, request, obj: Cycle, form, change: bool) -> None:
+        """Write only the fields edited here: the object was read before any transition that
+        ran meanwhile, and its state and chain head belong to the workflow service."""
+        edited = [name for name in form.changed_data if name not in self.readonly_fields]
+        if edited:
+            obj.save(update_fields=edited)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # Records point at the cycle; evidence stays.
 

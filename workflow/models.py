@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -314,7 +316,48 @@ def may_cancel(cycle: Cycle, user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.INSPEKTUR)
 
 
+# The fields that only the workflow service writes: the state and the head of the record chain.
+# A save from anywhere else (the admin, a script) that would write them from a stale read could
+# roll the head back under a record appended meanwhile, and the chain would no longer verify.
+CHAIN_FIELDS = frozenset({"state", "record_count", "head_hash"})
+_chain_writer: ContextVar[bool] = ContextVar("cycle_chain_writer", default=False)
+
+
+class ChainFieldsProtected(PermissionDenied):
+    """A save of a cycle outside the workflow service tried to write its state or chain head."""
+
+
+@contextmanager
+def chain_writes() -> Iterator[None]:
+    """Let the code inside write a cycle's state and chain head (the workflow service only)."""
+    token = _chain_writer.set(True)
+    try:
+        yield
+    finally:
+        _chain_writer.reset(token)
+
+
+def _refuse_chain_fields(fields: Iterable[str] | None) -> None:
+    if _chain_writer.get():
+        return
+    touched = CHAIN_FIELDS if fields is None else CHAIN_FIELDS & set(fields)
+    if touched:
+        raise ChainFieldsProtected(
+            "Only workflow.services may write a cycle's "
+            + ", ".join(sorted(touched))
+            + "; save other fields with update_fields."
+        )
+
+
 class CycleQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        _refuse_chain_fields(kwargs)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        _refuse_chain_fields(fields)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def open(self) -> CycleQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
@@ -354,6 +397,27 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; outside the workflow service only with update_fields that leave the chain alone."""
+        if self._state.adding:
+            fresh = self.state == State.STEP_1 and self.record_count == 0 and not self.head_hash
+            if not fresh:
+                _refuse_chain_fields(None)
+        else:
+            _refuse_chain_fields(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args):
+        # An edit that leaves the state alone (e.g. the title in the admin) needs no optimistic
+        # state check: it must not fail because a transition moved the cycle meanwhile.
+        if update_fields and "state" not in update_fields:
+            return models.Model._do_update(
+                self, base_qs, using, pk_val, values, update_fields, forced_update, *args
+            )
+        return super()._do_update(
+            base_qs, using, pk_val, values, update_fields, forced_update, *args
+        )
 
     # --- the SOP definition, read once per instance -------------------------------------------
     @cached_property

@@ -14,12 +14,14 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from .audit import GENESIS, HASHED_FIELDS, record_hash
 from .clock import WorkingCalendar
+from .limits import COMMENT_MAX, CORRECTION_MAX, REASON_MAX, REPORT_MAX, check_length
 from .models import (
     Cycle,
     SopDefinition,
     StepRecord,
     UnitReport,
     User,
+    chain_writes,
     step_of_state,
 )
 from .roles import Role
@@ -103,7 +105,13 @@ def _last_actor_message(cycle: Cycle) -> str:
     }
 
 
-def _validate_inputs(name: str, *, reason: str, team: list[User], report: str) -> None:
+def _validate_inputs(
+    name: str, *, comment: str, reason: str, team: list[User], report: str
+) -> None:
+    # Bounded before anything is written: the same limits and message as the forms.
+    check_length("comment", comment.strip(), COMMENT_MAX)
+    check_length("reason", reason.strip(), REASON_MAX)
+    check_length("report", report.strip(), REPORT_MAX)
     if name in NEEDS_REASON and not reason.strip():
         raise ValidationError({"reason": _("Alasan wajib diisi.")})
     if name == "complete_step_2":
@@ -150,7 +158,7 @@ def execute_transition(
     if not can_proceed(method):
         raise TransitionRefused(_("Syarat langkah ini belum terpenuhi (semua unit harus melapor)."))
     team = list(team)
-    _validate_inputs(transition_name, reason=reason, team=team, report=report)
+    _validate_inputs(transition_name, comment=comment, reason=reason, team=team, report=report)
     record = _run(cycle, transition_name, actor, comment, reason, team, report, inputs or {}, at)
     # After the fifth unit report the step is done: the cycle moves on in the same transaction.
     if transition_name == "report_unit" and can_proceed(cycle.complete_step_5):
@@ -195,6 +203,7 @@ def correct_record(
         raise PermissionDenied(_("Anda tidak berwenang mengoreksi catatan ini."))
     if not text.strip():
         raise ValidationError({"text": _("Tulis isi koreksinya.")})
+    check_length("text", text.strip(), CORRECTION_MAX)
     done_at = at or timezone.now()
     record = _append_record(
         cycle,
@@ -225,7 +234,8 @@ def correct_record(
         },
     )
     try:
-        cycle.save()
+        with chain_writes():
+            cycle.save()
     except ConcurrentTransition:
         raise AlreadyDone(_last_actor_message(cycle)) from None
     return record
@@ -323,7 +333,8 @@ def _run(
             cycle.due_at = None
             cycle.finished_at = done_at
     try:
-        cycle.save()
+        with chain_writes():
+            cycle.save()
     except ConcurrentTransition:
         raise AlreadyDone(_last_actor_message(cycle)) from None
     transaction.on_commit(

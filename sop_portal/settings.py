@@ -1,6 +1,6 @@
 """Settings of SOP Portal, read from the environment (django-environ)."""
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 
 import environ
@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "workflow.sessions.RenewSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -135,6 +136,12 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Large uploads are spooled here, not in /tmp: a worker killed mid-upload leaves its file in a
+# folder of ours, which purge_orphan_files empties of files older than an hour.
+FILE_UPLOAD_TEMP_DIR = Path(
+    env.str("DJANGO_FILE_UPLOAD_TEMP_DIR", default=str(VAR_DIR / "tmp" / "uploads"))
+)
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -149,6 +156,13 @@ if EMAIL_URL:
 
 # Security: with DEBUG off the portal only speaks HTTPS (manage.py check --deploy passes).
 SESSION_COOKIE_HTTPONLY = True
+# --- Sessions ----------------------------------------------------------------------------------
+# A session ends after a working day without activity (not Django's two weeks). Activity renews
+# it, but at most once per SESSION_RENEW_SECONDS (workflow.sessions), not with a database write
+# on every request as SESSION_SAVE_EVERY_REQUEST would: the idle limit is then exact to within
+# those minutes, which a working day does not notice.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_HOURS", default=9) * 3600
+SESSION_RENEW_SECONDS = 15 * 60
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
@@ -168,7 +182,37 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+    # Failed logins and lockouts (django-axes, WARNING) and unlocks reach the console whatever
+    # DJANGO_LOG_LEVEL says: they are the trace of password guessing.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "workflow.lockout": {"level": "WARNING"},
+    },
 }
+
+# --- Login lockout (django-axes) -------------------------------------------------------------
+# Failed logins are counted per user name and, separately, per address: either reaching the
+# limit refuses every login of that name or from that address, the right password included,
+# until the cool-off ends or the Inspektur or an administrator unlocks it (/accounts/lockouts/).
+INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: it refuses a locked login before the rest
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "workflow.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The log names who was tried and from where (axes masks both by default); passwords never.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# Behind the HTTPS proxy every request comes from the proxy's address; the client's is the one
+# the proxy puts in X-Forwarded-For. Without a proxy (development) it is REMOTE_ADDR.
+AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0 if DEBUG else 1) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # --- The procedure's clock -------------------------------------------------------------------
 # Working hours per weekday (0 = Monday); days not listed are not working days.
@@ -192,6 +236,16 @@ SIGNING_PKCS12_PATH = env.str(
     "SIGNING_PKCS12_PATH", default=str(VAR_DIR / "signing" / "signer.p12")
 )
 SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="")
+# The signing key: without DEBUG it must be encrypted with a real passphrase; in development a
+# fixed one keeps even the demo key off the disk in the clear (override it in .env).
+if not SIGNING_PKCS12_PASSPHRASE:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SIGNING_PKCS12_PASSPHRASE is not set. The signing key must be protected by a "
+            "passphrase: set it in the environment (or in .env), or set DJANGO_DEBUG=1 for "
+            "development."
+        )
+    SIGNING_PKCS12_PASSPHRASE = "sop-portal-development-only"  # noqa: S105
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 DOCUMENT_PLACE = env.str("DOCUMENT_PLACE", default="Tarempa")
 # Rating bands of capaian (lower bound in percent, label); they differ by region.

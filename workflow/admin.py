@@ -1,9 +1,11 @@
 """Admin of people, units, local days off, the SOP definition, cycles (state read-only), records."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from .lockout import unlock
 from .models import Cycle, LocalDayOff, SopDefinition, SopStep, StepRecord, Unit, UnitReport, User
 
 
@@ -12,6 +14,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "full_name", "nip", "jabatan", "unit", "is_active")
     list_filter = ("unit", "groups", "is_active", "is_staff")
     search_fields = ("username", "full_name", "nip", "jabatan")
+    actions = ["unlock_login"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Pegawai"), {"fields": ("full_name", "nip", "golongan", "jabatan", "unit", "email")}),
@@ -27,6 +30,20 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    @admin.action(description=_("Buka kunci masuk pegawai terpilih"))
+    def unlock_login(self, request, queryset) -> None:
+        """Lift the login lockout (django-axes) of the selected people."""
+        try:
+            removed = sum(unlock(actor=request.user, username=u.username) for u in queryset)
+        except PermissionDenied:
+            self.message_user(request, _("Anda tidak berwenang membuka kunci."), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("Kunci masuk %(n)d pegawai dibuka (%(a)d percobaan gagal dihapus).")
+            % {"n": queryset.count(), "a": removed},
+        )
 
 
 @admin.register(Unit)

@@ -1,4 +1,5 @@
-"""Production settings: a missing secret key stops start-up; the deploy check passes."""
+"""Production settings: a missing secret key or signing passphrase stops start-up; the deploy
+check passes."""
 
 import os
 import subprocess
@@ -9,7 +10,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "SIGNING_"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -19,6 +24,12 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
     )
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-key-0123456789",
+    "SIGNING_PKCS12_PASSPHRASE": "passphrase-of-the-office-key",
+}
 
 
 def test_missing_secret_key_is_a_clear_start_up_error_without_debug():
@@ -33,7 +44,7 @@ def test_deploy_check_passes_with_debug_off():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_SECRET_KEY="k" * 20 + "-a-long-random-production-key-0123456789",
+        **PRODUCTION,
         DJANGO_ALLOWED_HOSTS="sop.anambas.example",
     )
     assert result.returncode == 0, result.stderr
@@ -48,8 +59,30 @@ def test_health_check_answers_over_plain_http_when_https_is_enforced():
         "shell",
         "-c",
         probe,
-        DJANGO_SECRET_KEY="k" * 20 + "-a-long-random-production-key-0123456789",
+        **PRODUCTION,
         DJANGO_ALLOWED_HOSTS="testserver",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["200", "301"]
+
+
+def test_an_empty_signing_passphrase_is_a_clear_start_up_error_without_debug():
+    result = _manage(
+        "check", DJANGO_SECRET_KEY=PRODUCTION["DJANGO_SECRET_KEY"], SIGNING_PKCS12_PASSPHRASE=""
+    )
+    assert result.returncode != 0
+    assert "SIGNING_PKCS12_PASSPHRASE is not set" in result.stderr
+
+
+def test_development_signs_with_a_passphrase_even_when_none_is_set():
+    probe = "from django.conf import settings; print(len(settings.SIGNING_PKCS12_PASSPHRASE))"
+    result = _manage("shell", "-c", probe, DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) > 0
+
+
+def test_development_takes_the_passphrase_from_the_environment():
+    probe = "from django.conf import settings; print(settings.SIGNING_PKCS12_PASSPHRASE)"
+    result = _manage("shell", "-c", probe, DJANGO_DEBUG="1", SIGNING_PKCS12_PASSPHRASE="dari-env")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "dari-env"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from documents.signing import create_self_signed_pkcs12
 
@@ -20,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Replace an existing file.")
 
     def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.SIGNING_PKCS12_PASSPHRASE:
+            # A key on disk in the clear signs for anyone who can read the file.
+            raise CommandError("SIGNING_PKCS12_PASSPHRASE is empty: set a passphrase first.")
         path = Path(settings.SIGNING_PKCS12_PATH)
         if path.exists() and not force:
             self.stdout.write(f"Signing certificate exists, left as is: {path}")

@@ -1,4 +1,5 @@
-"""Delete stored files that no artefact row names (left by a crash between write and commit)."""
+"""Delete stored files that no artefact row names (left by a crash between write and commit),
+and upload spool files that a killed worker left in FILE_UPLOAD_TEMP_DIR."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from documents.models import Artefact
 
 class Command(BaseCommand):
     help = (
-        "Delete files under MEDIA_ROOT/artefacts that no artefact names and are older than --age."
+        "Delete files under MEDIA_ROOT/artefacts that no artefact names, and files in "
+        "FILE_UPLOAD_TEMP_DIR, that are older than --age."
     )
 
     def add_arguments(self, parser) -> None:
@@ -36,3 +38,19 @@ class Command(BaseCommand):
                 if not dry_run:
                     path.unlink()
         self.stdout.write(f"{removed} orphan file(s).")
+        self._purge_upload_spool(cutoff, dry_run)
+
+    def _purge_upload_spool(self, cutoff: float, dry_run: bool) -> None:
+        # Django deletes a spooled upload when the request ends; one older than --age belongs to
+        # a request that never ended (a killed worker). The folder holds nothing else.
+        spool = getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
+        if not spool or not Path(spool).is_dir():
+            return
+        removed = 0
+        for path in sorted(Path(spool).iterdir()):
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                removed += 1
+                self.stdout.write(f"{'would remove' if dry_run else 'removed'} {path}")
+                if not dry_run:
+                    path.unlink(missing_ok=True)
+        self.stdout.write(f"{removed} abandoned upload file(s).")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from workflow import limits
 from workflow.models import Cycle, SopStep, Unit
 from workflow.services import transition_custom
 from workflow.step_parts import StepFormPart
@@ -116,6 +117,8 @@ class ArchiveForm(PartForm):
     others = forms.CharField(
         label=_("Penerima lain"),
         required=False,
+        max_length=limits.RECIPIENTS_MAX,
+        error_messages=limits.too_long_errors(),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Satu penerima per baris, misalnya Bupati Kepulauan Anambas."),
     )

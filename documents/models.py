@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workflow import limits
 from workflow.models import Cycle, Unit, User
 
 from .storage import private_storage
@@ -114,9 +115,9 @@ class MeasurementRow(models.Model):
         Cycle, verbose_name=_("siklus"), on_delete=models.PROTECT, related_name="measurement_rows"
     )
     order = models.PositiveSmallIntegerField(_("urutan"))
-    sasaran = models.CharField(_("sasaran strategis"), max_length=300)
-    indikator = models.CharField(_("indikator kinerja"), max_length=300)
-    satuan = models.CharField(_("satuan"), max_length=50)
+    sasaran = models.CharField(_("sasaran strategis"), max_length=limits.MEASUREMENT_TEXT_MAX)
+    indikator = models.CharField(_("indikator kinerja"), max_length=limits.MEASUREMENT_TEXT_MAX)
+    satuan = models.CharField(_("satuan"), max_length=limits.MEASUREMENT_UNIT_MAX)
     direction = models.CharField(
         _("arah"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
     )
@@ -129,6 +130,18 @@ class MeasurementRow(models.Model):
 
     class Meta:
         ordering = ["cycle", "order", "pk"]
+        # SQLite does not enforce a CharField's length; these constraints do, on every database.
+        constraints = [
+            limits.length_constraint(
+                "sasaran", limits.MEASUREMENT_TEXT_MAX, "measurement_sasaran_length"
+            ),
+            limits.length_constraint(
+                "indikator", limits.MEASUREMENT_TEXT_MAX, "measurement_indikator_length"
+            ),
+            limits.length_constraint(
+                "satuan", limits.MEASUREMENT_UNIT_MAX, "measurement_satuan_length"
+            ),
+        ]
         verbose_name = _("baris pengukuran kinerja")
         verbose_name_plural = _("baris pengukuran kinerja")
 
@@ -200,13 +213,18 @@ class Distribution(models.Model):
         blank=True,
         related_name="+",
     )
-    recipient = models.CharField(_("penerima"), max_length=200)
+    recipient = models.CharField(_("penerima"), max_length=limits.RECIPIENT_MAX)
     copies = models.PositiveSmallIntegerField(_("jumlah salinan"), default=1)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("dicatat pada"))
 
     class Meta:
         ordering = ["cycle", "pk"]
+        constraints = [
+            limits.length_constraint(
+                "recipient", limits.RECIPIENT_MAX, "distribution_recipient_length"
+            ),
+        ]
         verbose_name = _("distribusi dokumen")
         verbose_name_plural = _("distribusi dokumen")
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .limits import COMMENT_MAX, REASON_MAX, REPORT_MAX, too_long_errors
 from .models import Cycle, User
 from .selectors import transition_kind
 
@@ -27,6 +28,8 @@ class StepForm(_Helped, forms.Form):
     comment = forms.CharField(
         label=_("Catatan"),
         required=False,
+        max_length=COMMENT_MAX,
+        error_messages=too_long_errors(),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Opsional: catatan untuk langkah berikutnya dan untuk arsip."),
     )
@@ -81,6 +84,8 @@ class UnitReportForm(StepForm):
 
     report = forms.CharField(
         label=_("Ringkasan laporan unit"),
+        max_length=REPORT_MAX,
+        error_messages=too_long_errors(),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Data perencanaan kinerja unit Anda yang dilaporkan untuk konsep laporan."),
     )
@@ -94,6 +99,8 @@ class ReasonForm(StepForm):
 
     reason = forms.CharField(
         label=_("Alasan"),
+        max_length=REASON_MAX,
+        error_messages=too_long_errors(),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Wajib: apa yang harus diperbaiki, atau mengapa siklus dihentikan."),
     )
@@ -117,7 +124,9 @@ def step_form_class(transition_name: str) -> type[StepForm]:
 class StartCycleForm(_Helped, forms.Form):
     """The Inspektur opens a new cycle of the procedure ("Mulai")."""
 
-    title = forms.CharField(label=_("Judul siklus"), max_length=200)
+    title = forms.CharField(
+        label=_("Judul siklus"), max_length=200, error_messages=too_long_errors()
+    )
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
 
     def __init__(self, *args, **kwargs) -> None:

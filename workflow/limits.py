@@ -19,12 +19,18 @@ REASON_MAX = 4_000
 CORRECTION_MAX = 4_000
 # Step 5: one unit's report of its planning data.
 REPORT_MAX = 8_000
-# Step 9: the other recipients of the distribution, one per line.
+# Step 9: the other recipients of the distribution, one per line, and each of them.
 RECIPIENTS_MAX = 4_000
+RECIPIENT_MAX = 200
 # The SOP definition, edited in the admin: a header field (Dasar Hukum holds eight regulations)
 # and a step's requirement or output.
 SOP_TEXT_MAX = 4_000
 SOP_STEP_TEXT_MAX = 1_000
+# The name of a file a step expects (SopStep.artefacts); it becomes Artefact.label.
+ARTEFACT_LABEL_MAX = 200
+# A text cell of the measurement table (the columns are CharFields of these lengths).
+MEASUREMENT_TEXT_MAX = 300
+MEASUREMENT_UNIT_MAX = 50
 
 TOO_LONG = _(
     "Teks terlalu panjang: paling banyak %(limit_value)s karakter, sekarang %(show_value)s "

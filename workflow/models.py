@@ -9,13 +9,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
+from . import limits
 from .clock import DAYS, HOURS, MINUTES, TimeStandard
 from .nip import format_nip, normalise_nip, validate_nip
 from .roles import ROLE_OF_LANE, UNIT_HEAD_ROLES, Lane, Role
@@ -140,15 +141,47 @@ class SopDefinition(models.Model):
     approver_nip = models.CharField(
         _("disahkan oleh (NIP)"), max_length=18, validators=[validate_nip]
     )
-    legal_basis = models.TextField(_("dasar hukum"), help_text=_("Satu peraturan per baris."))
-    qualifications = models.TextField(_("kualifikasi pelaksana"), help_text=_("Satu per baris."))
-    related_sops = models.TextField(_("keterkaitan"), blank=True, help_text=_("Satu per baris."))
-    equipment = models.TextField(_("peralatan/perlengkapan"), help_text=_("Satu per baris."))
-    warning = models.TextField(_("peringatan"))
-    recording = models.TextField(_("pencatatan dan pendataan"), help_text=_("Satu per baris."))
+    legal_basis = models.TextField(
+        _("dasar hukum"),
+        max_length=limits.SOP_TEXT_MAX,
+        help_text=_("Satu peraturan per baris."),
+    )
+    qualifications = models.TextField(
+        _("kualifikasi pelaksana"),
+        max_length=limits.SOP_TEXT_MAX,
+        help_text=_("Satu per baris."),
+    )
+    related_sops = models.TextField(
+        _("keterkaitan"),
+        max_length=limits.SOP_TEXT_MAX,
+        blank=True,
+        help_text=_("Satu per baris."),
+    )
+    equipment = models.TextField(
+        _("peralatan/perlengkapan"),
+        max_length=limits.SOP_TEXT_MAX,
+        help_text=_("Satu per baris."),
+    )
+    warning = models.TextField(_("peringatan"), max_length=limits.SOP_TEXT_MAX)
+    recording = models.TextField(
+        _("pencatatan dan pendataan"),
+        max_length=limits.SOP_TEXT_MAX,
+        help_text=_("Satu per baris."),
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            limits.length_constraint(field, limits.SOP_TEXT_MAX, f"sop_{field}_length")
+            for field in (
+                "legal_basis",
+                "qualifications",
+                "related_sops",
+                "equipment",
+                "warning",
+                "recording",
+            )
+        ]
         verbose_name = _("definisi SOP")
         verbose_name_plural = _("definisi SOP")
 
@@ -202,10 +235,12 @@ class SopStep(models.Model):
     number = models.PositiveSmallIntegerField(_("nomor langkah"))
     title = models.CharField(_("uraian prosedur"), max_length=300)
     lane = models.CharField(_("pelaksana"), max_length=20, choices=Lane.choices)
-    requirement = models.TextField(_("persyaratan/kelengkapan"))
+    requirement = models.TextField(
+        _("persyaratan/kelengkapan"), max_length=limits.SOP_STEP_TEXT_MAX
+    )
     time_amount = models.PositiveIntegerField(_("waktu (jumlah)"))
     time_unit = models.CharField(_("waktu (satuan)"), max_length=10, choices=TIME_UNITS)
-    output = models.TextField(_("output"))
+    output = models.TextField(_("output"), max_length=limits.SOP_STEP_TEXT_MAX)
     artefacts = models.JSONField(
         _("berkas yang diharapkan"),
         default=list,
@@ -223,6 +258,10 @@ class SopStep(models.Model):
         ordering = ["sop", "number"]
         constraints = [
             models.UniqueConstraint(fields=["sop", "number"], name="unique_step_number_per_sop"),
+            limits.length_constraint(
+                "requirement", limits.SOP_STEP_TEXT_MAX, "sop_step_requirement_length"
+            ),
+            limits.length_constraint("output", limits.SOP_STEP_TEXT_MAX, "sop_step_output_length"),
         ]
         verbose_name = _("langkah SOP")
         verbose_name_plural = _("langkah SOP")
@@ -233,6 +272,14 @@ class SopStep(models.Model):
     @property
     def time_standard(self) -> TimeStandard:
         return TimeStandard(self.time_amount, self.time_unit)
+
+    def clean(self) -> None:
+        super().clean()
+        # Each name becomes the label of an uploaded file (Artefact.label).
+        for label in self.artefacts or []:
+            if not isinstance(label, str):
+                raise ValidationError({"artefacts": _("Setiap nama berkas harus berupa teks.")})
+            limits.check_length("artefacts", label, limits.ARTEFACT_LABEL_MAX)
 
 
 class StepCustom(Mapping):
@@ -593,13 +640,14 @@ class UnitReport(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(_("dilaporkan"))
-    summary = models.TextField(_("ringkasan laporan"))
+    summary = models.TextField(_("ringkasan laporan"), max_length=limits.REPORT_MAX)
 
     class Meta:
         ordering = ["cycle", "unit__order"]
         constraints = [
             # "Each unit reports only once per pass": step 5 is entered once per cycle.
             models.UniqueConstraint(fields=["cycle", "unit"], name="one_report_per_unit_per_cycle"),
+            limits.length_constraint("summary", limits.REPORT_MAX, "unit_report_summary_length"),
         ]
         verbose_name = _("laporan unit")
         verbose_name_plural = _("laporan unit")
@@ -655,8 +703,11 @@ class StepRecord(models.Model):
     step_title = models.CharField(_("uraian prosedur"), max_length=300, blank=True)
     input_text = models.TextField(_("persyaratan/kelengkapan"), blank=True)
     output_text = models.TextField(_("output"), blank=True)
-    comment = models.TextField(_("catatan"), blank=True)
-    reason = models.TextField(_("alasan"), blank=True)
+    # The note of a step, or the text of a correction.
+    comment = models.TextField(
+        _("catatan"), blank=True, max_length=max(limits.COMMENT_MAX, limits.CORRECTION_MAX)
+    )
+    reason = models.TextField(_("alasan"), blank=True, max_length=limits.REASON_MAX)
     payload = models.JSONField(_("data langkah"), default=dict, blank=True)
     corrects = models.ForeignKey(
         "self",
@@ -676,6 +727,12 @@ class StepRecord(models.Model):
         ordering = ["cycle", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "seq"], name="one_record_per_position"),
+            limits.length_constraint(
+                "comment",
+                max(limits.COMMENT_MAX, limits.CORRECTION_MAX),
+                "step_record_comment_length",
+            ),
+            limits.length_constraint("reason", limits.REASON_MAX, "step_record_reason_length"),
         ]
         indexes = [models.Index(fields=["step_number", "kind"])]
         verbose_name = _("catatan langkah")

@@ -9,9 +9,10 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Alur kerja SOP")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
-        from . import notifications, signals
+        from . import notifications, sessions, signals
         from .models import LocalDayOff, SopStep
 
         signals.transition_executed.connect(
@@ -23,3 +24,4 @@ class WorkflowConfig(AppConfig):
                 signal.connect(
                     signals.calendar_changed, sender=sender, dispatch_uid=f"workflow.due.{sender}"
                 )
+        user_logged_in.connect(sessions.mark_renewed, dispatch_uid="workflow.session_renewed")

@@ -33,3 +33,10 @@ class RenewSessionMiddleware:
         if now - session.get(RENEWED_AT, 0) >= settings.SESSION_RENEW_SECONDS:
             session[RENEWED_AT] = now
         return response
+
+
+def mark_renewed(sender, request: HttpRequest | None = None, **kwargs) -> None:
+    """At login (signal user_logged_in) the session is saved anyway: count that as a renewal."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[RENEWED_AT] = int(time.time())

@@ -209,10 +209,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The log names who was tried and from where (axes masks both by default); passwords never.
 AXES_SENSITIVE_PARAMETERS: list[str] = []
 # Behind the HTTPS proxy every request comes from the proxy's address; the client's is the one
-# the proxy puts in X-Forwarded-For. Without a proxy (development) it is REMOTE_ADDR.
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0 if DEBUG else 1) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# the proxy appended to X-Forwarded-For (workflow.lockout.client_address). Without a proxy
+# (development) it is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0 if DEBUG else 1)
+AXES_CLIENT_IP_CALLABLE = "workflow.lockout.client_address"
 
 # --- The procedure's clock -------------------------------------------------------------------
 # Working hours per weekday (0 = Monday); days not listed are not working days.

@@ -7,6 +7,7 @@ what is locked and lift it here, with axes' own reset utility.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +40,27 @@ class Lock:
     value: str
     failures: int
     last_attempt: datetime
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address a request came from (settings.AXES_CLIENT_IP_CALLABLE).
+
+    Each of the TRUSTED_PROXY_COUNT proxies in front of the portal appends the address it saw to
+    X-Forwarded-For, so the client is that many entries from the right; anything further left
+    was written by the client and is not believed.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if not count:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote
 
 
 def lockout_response(request: HttpRequest, response=None, credentials=None) -> HttpResponse:

@@ -130,3 +130,50 @@ def test_the_log_of_a_failed_login_never_holds_the_password(client, staf, caplog
         _fail(client, "staf1", 2)
     assert caplog.records
     assert not any("salah-tebak" in r.getMessage() for r in caplog.records)
+
+
+def _request(remote: str, forwarded: str | None = None):
+    from django.test import RequestFactory
+
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    return RequestFactory().post(LOGIN, REMOTE_ADDR=remote, **extra)
+
+
+def test_without_a_proxy_the_address_is_the_connections(settings):
+    from workflow.lockout import client_address
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_address(_request("10.6.0.1", "203.0.113.9")) == "10.6.0.1"
+
+
+def test_behind_one_proxy_the_address_is_the_one_the_proxy_saw(settings):
+    from workflow.lockout import client_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client wrote 1.2.3.4 itself; the proxy appended the address it really came from.
+    assert client_address(_request("10.6.0.1", "1.2.3.4, 203.0.113.9")) == "203.0.113.9"
+
+
+def test_a_forwarded_address_that_is_no_address_is_not_believed(settings):
+    from workflow.lockout import client_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_address(_request("10.6.0.1", "bukan-alamat")) == "10.6.0.1"
+
+
+def test_behind_a_proxy_guesses_from_one_client_lock_that_client_only(client, staf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN,
+            {"username": f"tebakan{n}", "password": "salah"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.7",
+        )
+    other = client.post(
+        LOGIN,
+        {"username": "staf1", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+    )
+    assert other.status_code == 302

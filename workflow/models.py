@@ -405,6 +405,12 @@ class CycleQuerySet(models.QuerySet):
         _refuse_chain_fields(fields)
         return super().bulk_update(objs, fields, *args, **kwargs)
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Cycle]:
+        objs = list(objs)
+        if any(not cycle.is_fresh for cycle in objs):
+            _refuse_chain_fields(None)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def open(self) -> CycleQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
@@ -448,12 +454,16 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save; outside the workflow service only with update_fields that leave the chain alone."""
         if self._state.adding:
-            fresh = self.state == State.STEP_1 and self.record_count == 0 and not self.head_hash
-            if not fresh:
+            if not self.is_fresh:
                 _refuse_chain_fields(None)
         else:
             _refuse_chain_fields(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+
+    @property
+    def is_fresh(self) -> bool:
+        """Whether the chain fields are those of a cycle that has just started."""
+        return self.state == State.STEP_1 and self.record_count == 0 and not self.head_hash
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args):
         # An edit that leaves the state alone (e.g. the title in the admin) needs no optimistic

@@ -96,3 +96,19 @@ def test_the_admin_change_page_edits_the_title_and_leaves_the_chain_whole(people
     fresh = Cycle.objects.get(pk=cycle.pk)
     assert fresh.title == "Judul dari halaman admin"
     assert verify_cycle(fresh) is None
+
+
+def test_cycles_cannot_be_bulk_created_half_way_outside_the_service(people):
+    cycle = new_cycle(people)
+    with pytest.raises(ChainFieldsProtected):
+        Cycle.objects.bulk_create(
+            [
+                Cycle(
+                    sop=cycle.sop,
+                    title="Palsu",
+                    year=2026,
+                    created_by=people["inspektur"],
+                    head_hash="0" * 64,
+                )
+            ]
+        )

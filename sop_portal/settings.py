@@ -156,13 +156,6 @@ if EMAIL_URL:
 
 # Security: with DEBUG off the portal only speaks HTTPS (manage.py check --deploy passes).
 SESSION_COOKIE_HTTPONLY = True
-# --- Sessions ----------------------------------------------------------------------------------
-# A session ends after a working day without activity (not Django's two weeks). Activity renews
-# it, but at most once per SESSION_RENEW_SECONDS (workflow.sessions), not with a database write
-# on every request as SESSION_SAVE_EVERY_REQUEST would: the idle limit is then exact to within
-# those minutes, which a working day does not notice.
-SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_HOURS", default=9) * 3600
-SESSION_RENEW_SECONDS = 15 * 60
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
@@ -176,6 +169,14 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Sessions ----------------------------------------------------------------------------------
+# A session ends after a working day without activity (not Django's two weeks). Activity renews
+# it, but at most once per SESSION_RENEW_SECONDS (workflow.sessions), not with a database write
+# on every request as SESSION_SAVE_EVERY_REQUEST would: the idle limit is then exact to within
+# those minutes, which a working day does not notice.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_HOURS", default=9) * 3600
+SESSION_RENEW_SECONDS = 15 * 60
 
 LOGGING = {
     "version": 1,

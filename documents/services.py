@@ -348,8 +348,8 @@ def _table_rows(cycle: Cycle) -> list[dict[str, Any]]:
             "row_id": row.pk,
             "order": row.order,
             **{name: getattr(row, name) for name in ROW_FIELDS[:4]},
-            "target": str(row.target.normalize()),
-            "realisasi": str(row.realisasi.normalize()),
+            "target": format(row.target.normalize(), "f"),
+            "realisasi": format(row.realisasi.normalize(), "f"),
             "updated_by": row.updated_by.full_name or row.updated_by.get_username(),
             "updated_by_nip": row.updated_by.nip or "",
             "updated_at": timezone.localtime(row.updated_at).isoformat(),
@@ -425,6 +425,72 @@ def seal_measurement_table(cycle: Cycle) -> dict[str, Any]:
                 "Tabel pengukuran kinerja (%(n)d baris; %(c)d perubahan sejak catatan #%(seq)d)"
             ) % {"n": len(rows), "c": len(entry["changes"]), "seq": seq}
     return entry
+
+
+@dataclass(frozen=True)
+class SealedTable:
+    """One table sealed in a step record, as the measurement page lists it for an auditor."""
+
+    record: StepRecord
+    entry: dict[str, Any]
+
+    @property
+    def changes(self) -> list[dict[str, Any]]:
+        """The changes since the table sealed before, each with its changed fields spelled out."""
+        shown = []
+        for change in self.entry.get("changes") or []:
+            before, after = change.get("before") or {}, change.get("after") or {}
+            fields = [
+                {
+                    "label": _field_label(name),
+                    "before": _shown_value(name, before.get(name)),
+                    "after": _shown_value(name, after.get(name)),
+                }
+                for name in ROW_FIELDS
+                if before and after and before.get(name) != after.get(name)
+            ]
+            at = datetime.fromisoformat(change["at"]) if change.get("at") else None
+            shown.append({**change, "row": after or before, "fields": fields, "at": at})
+        return shown
+
+
+def _field_label(name: str) -> str:
+    labels = {
+        "sasaran": _("Sasaran strategis"),
+        "indikator": _("Indikator kinerja"),
+        "satuan": _("Satuan"),
+        "direction": _("Arah"),
+        "target": _("Target"),
+        "realisasi": _("Realisasi"),
+    }
+    return labels[name]
+
+
+def _shown_value(name: str, value: Any) -> str:
+    """A sealed value as the table prints it (1.187,5; the direction's words)."""
+    if value in (None, ""):
+        return "-"
+    if name in ("target", "realisasi"):
+        return id_number(Decimal(value))
+    if name == "direction" and value in Direction.values:
+        return str(Direction(value).label)
+    return str(value)
+
+
+def measurement_history(cycle: Cycle) -> list[SealedTable]:
+    """The tables sealed in the cycle's records, newest first: which step sealed it, who, when,
+    and what changed since the one before (read from the hashed records, never rewritten)."""
+    records = (
+        StepRecord.objects.filter(cycle=cycle)
+        .order_by("-seq")
+        .only("seq", "step_number", "transition", "kind", "actor_name", "done_at", "artefacts")
+    )
+    return [
+        SealedTable(record, entry)
+        for record in records
+        for entry in record.artefacts or []
+        if entry.get("measurement_table")
+    ]
 
 
 # --- the signed measurement document ----------------------------------------------------------

@@ -167,6 +167,7 @@ def measurements(request: HttpRequest, cycle_id: int) -> HttpResponse:
             "formset": formset,
             "frozen": services.measurement_frozen(cycle),
             "max_rows": settings.MEASUREMENT_MAX_ROWS,
+            "history": services.measurement_history(cycle),
             # A row added to the page is not a save: nothing is checked yet.
             "show_errors": action in ("save", "remove"),
         },

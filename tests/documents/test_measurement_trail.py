@@ -7,6 +7,9 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.urls import reverse
+from django.utils.html import escape
+
 from documents.services import row_initial, save_measurement_rows
 from tests.documents.conftest import cycle_at
 from tests.workflow.helpers import run
@@ -103,3 +106,20 @@ def test_chain_with_sealed_tables_verifies(people):
     cycle = _returned_and_corrected(people)
     cycle.refresh_from_db()
     assert verify_cycle(cycle) is None
+
+
+def test_sealed_numbers_are_plain_decimals_without_an_exponent(people):
+    cycle = cycle_at(people, State.STEP_3)
+    rows = _stored(cycle)
+    rows[0]["target"] = "1.250"
+    save_measurement_rows(cycle=cycle, actor=people["tim1"], rows=rows)
+    record = run(cycle, "complete_step_3", people["tim1"])
+    assert _sealed_table(record)["rows"][0]["target"] == "1250"
+
+
+def test_measurement_page_shows_each_sealed_table_and_what_changed(client, people):
+    cycle = _returned_and_corrected(people)
+    client.force_login(people["inspektur"])
+    page = client.get(reverse("documents:measurements", args=[cycle.pk])).content.decode()
+    assert "Riwayat tabel dalam catatan langkah" in page
+    assert "Realisasi 68,5 → 69,5" in page and f"oleh {escape(people['tim2'].full_name)}" in page

@@ -139,7 +139,12 @@ def measurements(request: HttpRequest, cycle_id: int) -> HttpResponse:
                         _("Tabel pengukuran paling banyak %(num)d baris.")
                         % {"num": settings.MEASUREMENT_MAX_ROWS},
                     )
-            elif formset.is_valid():
+            elif not formset.is_valid():
+                messages.error(
+                    request,
+                    _("Tabel belum disimpan: perbaiki isian yang ditandai, lalu simpan lagi."),
+                )
+            else:
                 try:
                     services.save_measurement_rows(
                         cycle=cycle, actor=request.user, rows=formset.rows()

@@ -405,3 +405,12 @@ def test_add_row_on_a_full_table_says_it_is_full(client, people, settings):
     data = _form_data(_many_rows(200), blank_rows=0, add="1")
     page = client.post(_page(cycle), data, follow=True).content.decode()
     assert 'name="rows-TOTAL_FORMS" value="200"' in page and "paling banyak 200 baris" in page
+
+
+def test_refused_table_says_it_was_not_saved(client, people):
+    cycle = cycle_at(people, State.STEP_3)
+    rows = _stored(cycle)
+    rows[0]["target"] = "abc"
+    client.force_login(people["tim1"])
+    response = client.post(_page(cycle), _form_data(rows), follow=True)
+    assert "Tabel belum disimpan" in response.content.decode()

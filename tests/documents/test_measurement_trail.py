@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -123,3 +124,18 @@ def test_measurement_page_shows_each_sealed_table_and_what_changed(client, peopl
     page = client.get(reverse("documents:measurements", args=[cycle.pk])).content.decode()
     assert "Riwayat tabel dalam catatan langkah" in page
     assert "Realisasi 68,5 → 69,5" in page and f"oleh {escape(people['tim2'].full_name)}" in page
+
+
+def test_rewriting_a_sealed_table_breaks_the_chain(people):
+    cycle = _returned_and_corrected(people)
+    record = _record(cycle, "return_step_7")
+    artefacts = [dict(a) for a in record.artefacts]
+    table = next(a for a in artefacts if a.get("measurement_table"))
+    table["rows"][1]["realisasi"] = "69.5"  # as if the returned table had been right all along
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE workflow_steprecord SET artefacts = %s WHERE id = %s",
+            [json.dumps(artefacts), record.pk],
+        )
+    cycle.refresh_from_db()
+    assert verify_cycle(cycle).seq == record.seq

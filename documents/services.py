@@ -276,7 +276,8 @@ def _clean_rows(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         values["realisasi"] = _decimal(values["realisasi"], _("realisasi"), errors, index)
         if values["target"] == 0:
             errors.append(_("Baris %(n)d: target tidak boleh nol.") % {"n": index})
-        values["row_id"] = row.get("row_id") or None
+        row_id = str(row.get("row_id") or "")
+        values["row_id"] = int(row_id) if row_id.isdigit() else None
         cleaned.append(values)
     if len(cleaned) > settings.MEASUREMENT_MAX_ROWS:
         errors.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -16,7 +17,8 @@ from workflow.services import transition_custom
 from workflow.step_parts import StepFormPart
 
 from . import services
-from .models import Artefact, Direction
+from .formatting import parse_id_number
+from .models import Artefact, Direction, MeasurementRow
 from .uploads import ALLOWED_EXTENSIONS, check_upload
 
 ACCEPT = ",".join(ALLOWED_EXTENSIONS)
@@ -141,6 +143,18 @@ class ArchiveForm(PartForm):
         return cleaned
 
 
+class MeasurementPartForm(PartForm):
+    """Steps that work on the measurement table or check it: links to the table and its draft."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.row_count = MeasurementRow.objects.filter(cycle=self.cycle).count()
+        self.editable = services.may_edit_measurements(self.cycle, self.user)
+        self.checks = services.step_checks_measurements(
+            self.cycle.sop_step(services.measurement_step_of(self.transition_name))
+        )
+
+
 def step_parts() -> list[StepFormPart]:
     """The parts this app adds to the step forms (registered in DocumentsConfig.ready)."""
 
@@ -155,6 +169,13 @@ def step_parts() -> list[StepFormPart]:
             applies=has_files,
             template="documents/parts/uploads.html",
             order=50,
+        ),
+        StepFormPart(
+            key=services.MEASUREMENT_KEY,
+            form_class=MeasurementPartForm,
+            applies=lambda cycle, name: services.transition_works_on_measurements(cycle, name),
+            template="documents/parts/measurement.html",
+            order=40,
         ),
         StepFormPart(
             key=services.SIGNATURE_KEY,
@@ -194,23 +215,68 @@ class ArtefactUploadForm(forms.Form):
         return file
 
 
+class IdDecimalField(forms.DecimalField):
+    """A number typed as the table prints it ("1.187,5", "68,5"), read the same in any language."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        return parse_id_number(value)
+
+
+# What a person types into a row; the direction select always sends a value, so it does not count.
+TYPED_ROW_FIELDS = ("sasaran", "indikator", "satuan", "target", "realisasi")
+
+
 class MeasurementRowForm(forms.Form):
     """One row of the measurement table in the team's formset."""
 
+    row_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     sasaran = forms.CharField(label=_("Sasaran strategis"), max_length=300)
     indikator = forms.CharField(label=_("Indikator kinerja"), max_length=300)
     satuan = forms.CharField(label=_("Satuan"), max_length=50)
-    direction = forms.ChoiceField(label=_("Arah"), choices=Direction.choices)
-    target = forms.DecimalField(
-        label=_("Target"), max_digits=14, decimal_places=4, min_value=0, localize=True
+    direction = forms.ChoiceField(
+        label=_("Arah"), choices=Direction.choices, initial=Direction.HIGHER
     )
-    realisasi = forms.DecimalField(
-        label=_("Realisasi"), max_digits=14, decimal_places=4, min_value=0, localize=True
-    )
+    target = IdDecimalField(label=_("Target"), max_digits=14, decimal_places=4, min_value=0)
+    realisasi = IdDecimalField(label=_("Realisasi"), max_digits=14, decimal_places=4, min_value=0)
+
+    def has_changed(self) -> bool:
+        """A new row counts as filled in only when something is typed into it."""
+        if self.initial:
+            return super().has_changed()
+        return any(str(self[name].data or "").strip() for name in TYPED_ROW_FIELDS)
+
+
+class BaseMeasurementFormSet(forms.BaseFormSet):
+    """The rows of the table; more than the maximum is refused with a message, not cut off."""
+
+    default_error_messages = {
+        "too_many_forms": _(
+            "Tabel pengukuran paling banyak %(num)d baris. Hapus baris yang berlebih."
+        ),
+    }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The cleaned rows to store, in order: no blank new rows, no rows marked for removal."""
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
 
 
 MeasurementFormSet = forms.formset_factory(
-    MeasurementRowForm, extra=1, can_delete=True, max_num=200, validate_max=True
+    MeasurementRowForm,
+    formset=BaseMeasurementFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=settings.MEASUREMENT_MAX_ROWS,
+    validate_max=True,
 )
 
 

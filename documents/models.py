@@ -99,13 +99,18 @@ def capaian(target: Decimal, realisasi: Decimal, direction: str) -> Decimal | No
 
 
 def rating(value: Decimal | None) -> str:
-    """The rating band of a capaian from settings.CAPAIAN_BANDS (lower bound, label)."""
-    if value is None:
+    """The rating band of a capaian from settings.CAPAIAN_BANDS (lower bound, label).
+
+    Below the lowest bound (a negative capaian of a lower-is-better indicator) is still the
+    lowest band, and above 100% the highest: every computed capaian gets a predikat.
+    """
+    if value is None or not settings.CAPAIAN_BANDS:
         return ""
-    for lower, label in sorted(settings.CAPAIAN_BANDS, key=lambda band: band[0], reverse=True):
+    bands = sorted(settings.CAPAIAN_BANDS, key=lambda band: band[0], reverse=True)
+    for lower, label in bands:
         if value >= lower:
             return str(label)
-    return ""
+    return str(bands[-1][1])
 
 
 class MeasurementRow(models.Model):

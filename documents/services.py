@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -18,12 +19,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from workflow.models import Cycle, SopStep, State, Unit, User
-from workflow.roles import Role
-from workflow.services import available_transitions
+from workflow.models import Cycle, SopStep, State, StepRecord, Unit, User, step_of_state
+from workflow.roles import Lane, Role
+from workflow.services import available_transitions, transition_custom
 
 from . import signing
-from .formatting import id_date
+from .formatting import id_date, id_number, parse_id_number
 from .models import (
     ArchiveRecord,
     Artefact,
@@ -41,6 +42,7 @@ from .uploads import CheckedUpload, check_upload
 # Steps during which the team edits the measurement table (our reading of steps 3 to 6).
 MEASUREMENT_STATES = (State.STEP_3, State.STEP_4, State.STEP_5, State.STEP_6)
 UPLOAD_KEY = "artefacts"
+MEASUREMENT_KEY = "measurement"
 SIGNATURE_KEY = "signature"
 ARCHIVE_KEY = "archive"
 
@@ -189,28 +191,70 @@ def may_edit_measurements(cycle: Cycle, user: User) -> bool:
     )
 
 
+def step_edits_measurements(step: SopStep) -> bool:
+    """A step the team acts on while it may edit the table (3 and 6, read from the SOP data)."""
+    return State.for_step(step.number) in MEASUREMENT_STATES and step.lane == Lane.TIM_PENYUSUN
+
+
+def step_checks_measurements(step: SopStep) -> bool:
+    """A decision step after the editing steps, before approval freezes the table (7 and 8)."""
+    last_editing = max(step_of_state(state) for state in MEASUREMENT_STATES)
+    return step.is_decision and step.number > last_editing
+
+
+def measurement_step_of(transition_name: str) -> int | None:
+    """The step a completion or a return belongs to (unit reports and cancelling have none)."""
+    try:
+        custom = transition_custom(transition_name)
+    except StopIteration:
+        return None
+    if custom["kind"] not in ("complete", "return") or transition_name == "complete_step_5":
+        return None
+    return custom["step"]
+
+
+def transition_works_on_measurements(cycle: Cycle, transition_name: str) -> bool:
+    """Whether the step of `transition_name` edits the table or checks it (its form links to
+    the table, its record seals the table as it stood)."""
+    number = measurement_step_of(transition_name)
+    if number is None:
+        return False
+    step = cycle.sop_step(number)
+    return step_edits_measurements(step) or step_checks_measurements(step)
+
+
 ROW_FIELDS = ("sasaran", "indikator", "satuan", "direction", "target", "realisasi")
+# The stored column takes 14 digits, 4 of them after the comma.
+MAX_INTEGER = Decimal(10) ** 10
 
 
 def row_initial(row: MeasurementRow) -> dict[str, Any]:
-    """A stored row as the formset shows it (decimals without trailing zeros, with a comma)."""
-    values = {name: getattr(row, name) for name in ROW_FIELDS}
+    """A stored row as the formset shows it (numbers as the table prints them: 1.187,5)."""
+    values: dict[str, Any] = {name: getattr(row, name) for name in ROW_FIELDS}
+    values["row_id"] = row.pk
     for name in ("target", "realisasi"):
-        values[name] = format(values[name].normalize(), "f").replace(".", ",")
+        values[name] = id_number(values[name])
     return values
 
 
 def _decimal(value: Any, name: str, errors: list[str], index: int) -> Decimal | None:
-    if isinstance(value, str):
-        value = value.strip().replace(".", "").replace(",", ".") if "," in value else value.strip()
     try:
-        number = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        errors.append(_("Baris %(n)d: %(field)s bukan angka.") % {"n": index, "field": name})
+        number = value if isinstance(value, Decimal) else parse_id_number(str(value or ""))
+    except ValidationError as exc:
+        hint = exc.messages[0]
+        errors.append(
+            _("Baris %(n)d: %(field)s: %(hint)s") % {"n": index, "field": name, "hint": hint}
+        )
         return None
     if not number.is_finite() or number < 0:
         errors.append(
             _("Baris %(n)d: %(field)s harus angka positif.") % {"n": index, "field": name}
+        )
+        return None
+    if number >= MAX_INTEGER or number.normalize().as_tuple().exponent < -4:
+        errors.append(
+            _("Baris %(n)d: %(field)s paling banyak 10 angka sebelum koma dan 4 sesudahnya.")
+            % {"n": index, "field": name}
         )
         return None
     return number
@@ -232,16 +276,32 @@ def _clean_rows(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         values["realisasi"] = _decimal(values["realisasi"], _("realisasi"), errors, index)
         if values["target"] == 0:
             errors.append(_("Baris %(n)d: target tidak boleh nol.") % {"n": index})
+        row_id = str(row.get("row_id") or "")
+        values["row_id"] = int(row_id) if row_id.isdigit() else None
         cleaned.append(values)
+    if len(cleaned) > settings.MEASUREMENT_MAX_ROWS:
+        errors.append(
+            _("Tabel pengukuran paling banyak %(num)d baris. Hapus baris yang berlebih.")
+            % {"num": settings.MEASUREMENT_MAX_ROWS}
+        )
     if errors:
         raise ValidationError(errors)
     return cleaned
 
 
+def _same_values(row: MeasurementRow, values: Mapping[str, Any]) -> bool:
+    return all(getattr(row, name) == values[name] for name in ROW_FIELDS)
+
+
 def save_measurement_rows(
     *, cycle: Cycle, actor: User, rows: list[Mapping[str, Any]], at: datetime | None = None
 ) -> list[MeasurementRow]:
-    """Replace the cycle's measurement table with `rows` (dicts of ROW_FIELDS), in that order."""
+    """Make the cycle's table hold `rows` (dicts of ROW_FIELDS, optionally `row_id`), in order.
+
+    A row that names a stored row (or, without an id, equals one) updates it in place, so a row
+    nobody touched keeps who changed it last and when; stored rows not named are removed. What
+    the table was before a step is sealed in that step's record (see seal_measurement_table).
+    """
     at = at or timezone.now()
     cleaned = _clean_rows(rows)
     with transaction.atomic():
@@ -252,11 +312,186 @@ def save_measurement_rows(
             raise PermissionDenied(
                 _("Tabel pengukuran diisi oleh tim penyusun pada langkah 3 sampai 6.")
             )
-        MeasurementRow.objects.filter(cycle=locked).delete()
-        return MeasurementRow.objects.bulk_create(
-            MeasurementRow(cycle=locked, order=n, updated_by=actor, updated_at=at, **values)
-            for n, values in enumerate(cleaned, start=1)
-        )
+        unmatched = {row.pk: row for row in MeasurementRow.objects.filter(cycle=locked)}
+        matched: list[MeasurementRow | None] = [
+            unmatched.pop(values["row_id"], None) for values in cleaned
+        ]
+        for index, values in enumerate(cleaned):
+            if matched[index] is None:
+                same = next((r for r in unmatched.values() if _same_values(r, values)), None)
+                if same is not None:
+                    matched[index] = unmatched.pop(same.pk)
+        MeasurementRow.objects.filter(pk__in=list(unmatched)).delete()
+        saved = []
+        for order, (values, row) in enumerate(zip(cleaned, matched, strict=True), start=1):
+            fields = {name: values[name] for name in ROW_FIELDS}
+            if row is None:
+                row = MeasurementRow.objects.create(
+                    cycle=locked, order=order, updated_by=actor, updated_at=at, **fields
+                )
+            elif not _same_values(row, fields):
+                for name, value in fields.items():
+                    setattr(row, name, value)
+                row.order, row.updated_by, row.updated_at = order, actor, at
+                row.save()
+            elif row.order != order:
+                row.order = order
+                row.save(update_fields=["order"])
+            saved.append(row)
+        return saved
+
+
+def _table_rows(cycle: Cycle) -> list[dict[str, Any]]:
+    """The table as it stands, as plain JSON: the values and who changed each row last, when."""
+    rows = MeasurementRow.objects.filter(cycle=cycle).select_related("updated_by")
+    return [
+        {
+            "row_id": row.pk,
+            "order": row.order,
+            **{name: getattr(row, name) for name in ROW_FIELDS[:4]},
+            "target": format(row.target.normalize(), "f"),
+            "realisasi": format(row.realisasi.normalize(), "f"),
+            "updated_by": row.updated_by.full_name or row.updated_by.get_username(),
+            "updated_by_nip": row.updated_by.nip or "",
+            "updated_at": timezone.localtime(row.updated_at).isoformat(),
+        }
+        for row in rows.order_by("order", "pk")
+    ]
+
+
+def _last_sealed_table(cycle: Cycle) -> tuple[int, dict[str, Any]] | None:
+    """The newest table sealed in a record of this cycle: (record seq, its description)."""
+    for seq, entries in (
+        StepRecord.objects.filter(cycle=cycle).order_by("-seq").values_list("seq", "artefacts")
+    ):
+        for entry in entries or []:
+            if entry.get("measurement_table"):
+                return seq, entry
+    return None
+
+
+def _values(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: row[name] for name in ROW_FIELDS}
+
+
+def table_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict]:
+    """Rows added, changed (with their values before) and removed between two sealed tables."""
+    old = {row["row_id"]: row for row in before}
+    changes = []
+    for row in after:
+        previous = old.pop(row["row_id"], None)
+        if previous is None:
+            changes.append({"change": "added", "row_id": row["row_id"], "after": _values(row)})
+        elif _values(previous) != _values(row):
+            changes.append(
+                {
+                    "change": "changed",
+                    "row_id": row["row_id"],
+                    "before": _values(previous),
+                    "after": _values(row),
+                    "by": row["updated_by"],
+                    "at": row["updated_at"],
+                }
+            )
+    changes.extend(
+        {"change": "removed", "row_id": row["row_id"], "before": _values(row)}
+        for row in old.values()
+    )
+    return changes
+
+
+@translation.override("id")
+def seal_measurement_table(cycle: Cycle) -> dict[str, Any]:
+    """What a step record seals about the table: every row (values, who changed it last, when),
+    its SHA-256, and the changes since the table a previous record sealed."""
+    rows = _table_rows(cycle)
+    canonical = json.dumps(rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    data = canonical.encode()
+    entry: dict[str, Any] = {
+        "kind": "table",
+        "measurement_table": True,
+        "label": _("Tabel pengukuran kinerja"),
+        "name": _("Tabel pengukuran kinerja (%(n)d baris)") % {"n": len(rows)},
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "rows": rows,
+    }
+    previous = _last_sealed_table(cycle)
+    if previous is not None:
+        seq, sealed = previous
+        entry["previous_record_seq"] = seq
+        entry["changes"] = table_changes(sealed.get("rows") or [], rows)
+        if entry["changes"]:
+            entry["name"] = _(
+                "Tabel pengukuran kinerja (%(n)d baris; %(c)d perubahan sejak catatan #%(seq)d)"
+            ) % {"n": len(rows), "c": len(entry["changes"]), "seq": seq}
+    return entry
+
+
+@dataclass(frozen=True)
+class SealedTable:
+    """One table sealed in a step record, as the measurement page lists it for an auditor."""
+
+    record: StepRecord
+    entry: dict[str, Any]
+
+    @property
+    def changes(self) -> list[dict[str, Any]]:
+        """The changes since the table sealed before, each with its changed fields spelled out."""
+        shown = []
+        for change in self.entry.get("changes") or []:
+            before, after = change.get("before") or {}, change.get("after") or {}
+            fields = [
+                {
+                    "label": _field_label(name),
+                    "before": _shown_value(name, before.get(name)),
+                    "after": _shown_value(name, after.get(name)),
+                }
+                for name in ROW_FIELDS
+                if before and after and before.get(name) != after.get(name)
+            ]
+            at = datetime.fromisoformat(change["at"]) if change.get("at") else None
+            shown.append({**change, "row": after or before, "fields": fields, "at": at})
+        return shown
+
+
+def _field_label(name: str) -> str:
+    labels = {
+        "sasaran": _("Sasaran strategis"),
+        "indikator": _("Indikator kinerja"),
+        "satuan": _("Satuan"),
+        "direction": _("Arah"),
+        "target": _("Target"),
+        "realisasi": _("Realisasi"),
+    }
+    return labels[name]
+
+
+def _shown_value(name: str, value: Any) -> str:
+    """A sealed value as the table prints it (1.187,5; the direction's words)."""
+    if value in (None, ""):
+        return "-"
+    if name in ("target", "realisasi"):
+        return id_number(Decimal(value))
+    if name == "direction" and value in Direction.values:
+        return str(Direction(value).label)
+    return str(value)
+
+
+def measurement_history(cycle: Cycle) -> list[SealedTable]:
+    """The tables sealed in the cycle's records, newest first: which step sealed it, who, when,
+    and what changed since the one before (read from the hashed records, never rewritten)."""
+    records = (
+        StepRecord.objects.filter(cycle=cycle)
+        .order_by("-seq")
+        .only("seq", "step_number", "transition", "kind", "actor_name", "done_at", "artefacts")
+    )
+    return [
+        SealedTable(record, entry)
+        for record in records
+        for entry in record.artefacts or []
+        if entry.get("measurement_table")
+    ]
 
 
 # --- the signed measurement document ----------------------------------------------------------
@@ -508,6 +743,9 @@ def on_transition(
         for label, kind, checked in uploads:
             _write(cycle, step.number, label, kind, checked, actor, at)
     described.extend(a.description() for a in _seal(cycle, transition, step, actor, at))
+    if transition_works_on_measurements(cycle, transition):
+        # The table as the step saw it: a later correction shows against it in the chain.
+        described.append(seal_measurement_table(cycle))
     if signed is not None:
         described.append(signed_description(signed))
     if transition == "complete_step_9":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -102,6 +104,21 @@ def artefact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_cycle_url(artefact.cycle))
 
 
+def _measurement_data(request: HttpRequest) -> tuple[Any, str]:
+    """The posted table, with a pressed "Hapus" marking its row and "Tambah baris" adding one."""
+    data = request.POST.copy()
+    prefix = "rows"
+    if "remove" in data:
+        data[f"{prefix}-{data['remove']}-DELETE"] = "on"
+        return data, "remove"
+    if "add" in data:
+        total = data.get(f"{prefix}-TOTAL_FORMS", "")
+        total = int(total) if total.isdigit() else 0
+        data[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, settings.MEASUREMENT_MAX_ROWS))
+        return data, "add" if total < settings.MEASUREMENT_MAX_ROWS else "full"
+    return data, "save"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def measurements(request: HttpRequest, cycle_id: int) -> HttpResponse:
@@ -109,22 +126,36 @@ def measurements(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _visible_cycle(request, cycle_id)
     editable = services.may_edit_measurements(cycle, request.user)
     rows = selectors.measurement_rows(cycle)
-    formset = None
+    formset, action = None, "show"
     if editable:
         if request.method == "POST":
-            formset = MeasurementFormSet(request.POST, prefix="rows")
-            if formset.is_valid():
-                data = [
-                    f.cleaned_data
-                    for f in formset.forms
-                    if f.cleaned_data and not f.cleaned_data.get("DELETE")
-                ]
+            data, action = _measurement_data(request)
+            formset = MeasurementFormSet(data, prefix="rows")
+            if action in ("add", "full"):
+                # Nothing is saved: the page comes back with what was typed and one blank row more.
+                if action == "full":
+                    messages.warning(
+                        request,
+                        _("Tabel pengukuran paling banyak %(num)d baris.")
+                        % {"num": settings.MEASUREMENT_MAX_ROWS},
+                    )
+            elif not formset.is_valid():
+                messages.error(
+                    request,
+                    _("Tabel belum disimpan: perbaiki isian yang ditandai, lalu simpan lagi."),
+                )
+            else:
                 try:
-                    services.save_measurement_rows(cycle=cycle, actor=request.user, rows=data)
+                    services.save_measurement_rows(
+                        cycle=cycle, actor=request.user, rows=formset.rows()
+                    )
                 except ValidationError as exc:
                     messages.error(request, " ".join(exc.messages))
                 else:
-                    messages.success(request, _("Tabel pengukuran kinerja tersimpan."))
+                    if action == "remove":
+                        messages.success(request, _("Baris dihapus; tabel tersimpan."))
+                    else:
+                        messages.success(request, _("Tabel pengukuran kinerja tersimpan."))
                     return redirect("documents:measurements", cycle.pk)
         else:
             initial = [services.row_initial(row) for row in rows]
@@ -140,6 +171,10 @@ def measurements(request: HttpRequest, cycle_id: int) -> HttpResponse:
             "average": selectors.average_capaian(rows),
             "formset": formset,
             "frozen": services.measurement_frozen(cycle),
+            "max_rows": settings.MEASUREMENT_MAX_ROWS,
+            "history": services.measurement_history(cycle),
+            # A row added to the page is not a save: nothing is checked yet.
+            "show_errors": action in ("save", "remove"),
         },
     )
 

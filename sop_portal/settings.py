@@ -233,6 +233,12 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="sop-demo-2026")
 # --- Documents --------------------------------------------------------------------------------
 ARTEFACT_MAX_BYTES = env.int("ARTEFACT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The measurement table's formset takes up to MEASUREMENT_MAX_ROWS rows of at most 8 fields (row
+# id, six values, the delete mark). The room above a full table lets a longer one reach the
+# formset's own "too many rows" message instead of Django's bare 400 (TooManyFieldsSent).
+MEASUREMENT_MAX_ROWS = 200
+MEASUREMENT_FIELDS_PER_ROW = 8
+DATA_UPLOAD_MAX_NUMBER_FIELDS = (MEASUREMENT_MAX_ROWS + 50) * MEASUREMENT_FIELDS_PER_ROW + 50
 SIGNING_PKCS12_PATH = env.str(
     "SIGNING_PKCS12_PATH", default=str(VAR_DIR / "signing" / "signer.p12")
 )

@@ -229,7 +229,9 @@ def _wrap(text: str, width: float, layout: Layout = SCREEN) -> list[str]:
     chars = max(4, int((width - 8) / layout.char))
     lines: list[str] = []
     for paragraph in str(text).splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, chars, break_long_words=True) or [""])
+        lines.extend(
+            textwrap.wrap(paragraph, chars, break_long_words=True, break_on_hyphens=False) or [""]
+        )
     return lines
 
 

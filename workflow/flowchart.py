@@ -115,7 +115,7 @@ PRINT = Layout(
     lane_width=72,
     min_row=66,
     box=(56, 30),
-    diamond=(62, 44),
+    diamond=(56, 42),
     connector=(40, 34),
     connector_band=46,
 )
@@ -348,17 +348,20 @@ class _Table:
         self.row_lines = {
             s.number: {k: self._cell_lines(s, k) for k in self.text_keys} for s in self.steps
         }
+        self.first = self.steps[0].number if self.steps else 0
+        self.last = self.steps[-1].number if self.steps else 0
+        # The last row holds its process box and, below it, the Selesai terminator.
+        end_room = 2 * layout.box[1] + 40
         self.row_h = {
             s.number: max(
-                layout.min_row,
+                layout.min_row if s.number != self.last else end_room,
                 max(len(v) for v in self.row_lines[s.number].values()) * layout.line + 14,
             )
             for s in self.steps
         }
+        self.end: _Shape | None = None
         self.head1, self.head2, self.head3 = 26.0, 44.0, 16.0
         self.header_h = self.head1 + self.head2 + self.head3
-        self.first = self.steps[0].number if self.steps else 0
-        self.last = self.steps[-1].number if self.steps else 0
 
     def _wrap(self, text: str, key: str) -> list[str]:
         return _wrap(text, self.width_of[key], self.layout)
@@ -475,11 +478,23 @@ class _Table:
             cx, extra = self.lane_centre(step)
             if step.is_decision:
                 kind, (w, hh) = "diamond", layout.diamond
-            elif step.number in (self.first, self.last):
+            elif step.number == self.first:
                 kind, w, hh = "capsule", layout.box[0] + 8 + extra, layout.box[1]
             else:
                 kind, w, hh = "box", layout.box[0] + extra, layout.box[1]
-            shapes[step.number] = _Shape(step.number, cx, y + h / 2, kind, w, hh)
+            cy = y + h / 2
+            if step.number == self.last and kind != "diamond":
+                # The last step's box sits high in its row; Selesai closes the chart below it.
+                cy = y + 12 + hh / 2
+                self.end = _Shape(
+                    0,
+                    cx,
+                    y + h - 12 - layout.box[1] / 2,
+                    "capsule",
+                    layout.box[0] + 8,
+                    layout.box[1],
+                )
+            shapes[step.number] = _Shape(step.number, cx, cy, kind, w, hh)
             y += h
         return shapes
 
@@ -489,6 +504,10 @@ class _Table:
         forward_v: list[tuple[float, float, float]] = []  # (x, y1, y2)
         numbers = [s.number for s in steps]
         decision = {s.number for s in steps if s.is_decision}
+        if self.end is not None and self.last in shapes:
+            last = shapes[self.last]
+            svg.arrow([(last.cx, last.bottom), (self.end.cx, self.end.top)])
+            forward_v.append((last.cx, last.bottom, self.end.top))
         for a, b in itertools.pairwise(numbers):
             sa, sb = shapes[a], shapes[b]
             boundary = sa.cy + self.row_h[a] / 2
@@ -559,6 +578,19 @@ class _Table:
             )
 
     def draw_symbols(self, svg: _Svg, steps: Sequence[SopStep], shapes: dict[int, _Shape]) -> None:
+        end = self.end
+        if end is not None and self.last in shapes:
+            svg.rect(
+                end.cx - end.w / 2,
+                end.top,
+                end.w,
+                end.h,
+                fill="#ffffff",
+                stroke=LINE_COLOUR,
+                sw=1.2,
+                rx=end.h / 2,
+            )
+            svg.text_lines(end.cx, end.cy + 3.5, [_("Selesai")], anchor="middle", weight="bold")
         for step in steps:
             shape = shapes[step.number]
             mark = self.marks.get(step.number) if self.marks else None
@@ -575,10 +607,7 @@ class _Table:
             else:
                 rx = shape.h / 2 if shape.kind == "capsule" else 2
                 svg.rect(x0, y0, shape.w, shape.h, fill=fill, stroke=stroke, sw=sw, rx=rx)
-            if shape.kind == "capsule":
-                label = _("Mulai") if step.number == self.first else _("Selesai")
-            else:
-                label = str(step.number)
+            label = _("Mulai") if shape.kind == "capsule" else str(step.number)
             svg.text_lines(
                 shape.cx,
                 shape.cy + 3.5,

@@ -97,3 +97,8 @@ def test_screen_flowchart_is_an_image_with_a_name_and_its_steps_in_words(db):
 def test_screen_flowchart_has_no_inline_style(db):
     svg = render_procedure(list(SopDefinition.current().steps.all()))
     assert "style=" not in svg
+
+
+def test_last_step_keeps_its_numbered_box_before_the_selesai_terminator(db):
+    svg = render_procedure(list(SopDefinition.current().steps.all()))
+    assert svg.index(">9<") < svg.index(">Selesai<")

@@ -193,6 +193,7 @@ def time_as_signed(step: SopStep) -> str:
 
 
 def lane_label(step: SopStep) -> str:
+    """The executor of a step in words (the portal's reading for steps 2-9)."""
     return str(Lane(step.lane).label)
 
 

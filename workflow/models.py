@@ -209,7 +209,7 @@ class SopStep(models.Model):
         _("waktu (seperti ditandatangani)"),
         max_length=50,
         help_text=_(
-            "Isi kolom Waktu persis seperti pada SOP yang ditandatangani, mis. \"1 Hari\". "
+            'Isi kolom Waktu persis seperti pada SOP yang ditandatangani, mis. "1 Hari". '
             "Jumlah dan satuan di atas dipakai untuk menghitung batas waktu dalam waktu kerja."
         ),
     )

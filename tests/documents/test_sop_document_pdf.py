@@ -19,13 +19,18 @@ from workflow.selectors import sop_document
 MM_PER_PT = 25.4 / 72
 
 
-@pytest.fixture(scope="module")
-def pdf(django_db_setup, django_db_blocker) -> PdfReader:
-    """The printed SOP, rendered once for this module as the view renders it (it reads only the
-    SOP definition that the migrations made)."""
-    with django_db_blocker.unblock():
+# Rendering and reading the PDF takes seconds; the tests below all read the same document (it
+# depends only on the SOP definition the migrations make), so it is made once per session.
+_RENDERED: dict[str, object] = {}
+
+
+@pytest.fixture
+def pdf(db) -> PdfReader:
+    """The printed SOP as the view renders it."""
+    if "pdf" not in _RENDERED:
         context = {"doc": sop_document(SopDefinition.current())}
-        return PdfReader(io.BytesIO(render_pdf("documents/pdf/sop.html", context)))
+        _RENDERED["pdf"] = PdfReader(io.BytesIO(render_pdf("documents/pdf/sop.html", context)))
+    return _RENDERED["pdf"]
 
 
 def test_sop_pdf_view_serves_the_printed_sop_to_staff(client, people):
@@ -42,10 +47,12 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def pages(pdf) -> list[str]:
-    """The text of each page, whitespace made single spaces (pypdf is slow: read it once)."""
-    return [_flat(page.extract_text()) for page in pdf.pages]
+    """The text of each page, whitespace made single spaces."""
+    if "pages" not in _RENDERED:
+        _RENDERED["pages"] = [_flat(page.extract_text()) for page in pdf.pages]
+    return _RENDERED["pages"]
 
 
 def _procedure_pages(pages: list[str]) -> list[str]:

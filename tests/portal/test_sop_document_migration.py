@@ -86,3 +86,12 @@ def test_migration_keeps_the_time_amount_the_clock_reads(earlier_database):
     SopStep, _ = _after()
     step6 = SopStep.objects.get(sop__code="perencanaan-kinerja", number=6)
     assert (step6.time_amount, step6.time_unit, step6.time_text) == (3, "hours", "3 Jam")
+
+
+def test_migration_can_be_undone_to_the_earlier_wording(earlier_database):
+    _after()
+    apps = _migrate(BEFORE)
+    step8 = apps.get_model("workflow", "SopStep").objects.get(
+        sop__code="perencanaan-kinerja", number=8
+    )
+    assert step8.title == "Menyetujui dan menandatangani hasil laporan pengukuran kinerja"

@@ -116,7 +116,7 @@ PRINT = Layout(
     min_row=66,
     box=(56, 30),
     diamond=(56, 42),
-    connector=(40, 34),
+    connector=(46, 34),
     connector_band=46,
 )
 PRINT_WIDTH_MM = 257.0
@@ -694,6 +694,43 @@ def _page_breaks(table: _Table, capacity: float) -> list[list[SopStep]]:
     return pages
 
 
+def _draw_returns_across_pages(table: _Table, svg: _Svg, shapes: dict[int, _Shape]) -> None:
+    """A return (Tidak) whose two steps landed on different pages: an off-page connector beside
+    each end names the step at the other end, so that no branch is lost in print."""
+    cw, ch = PRINT.connector
+    for source, target in return_edges():
+        if (source in shapes) == (target in shapes):
+            continue  # both on this page (drawn as an arrow) or neither
+        outgoing = source in shapes
+        shape = shapes[source] if outgoing else shapes[target]
+        # Out to the right and in from the left, so that a step with both keeps them apart;
+        # the other side where the lanes end.
+        gap = 32 if outgoing else 10
+        reach = shape.w / 2 + gap + cw
+        fits = {1: shape.cx + reach <= table.lane_x1, -1: shape.cx - reach >= table.lane_x0}
+        side = 1 if outgoing else -1
+        if not fits[side] and fits[-side]:
+            side = -side
+        port = shape.cx + side * shape.w / 2
+        centre = port + side * (gap + cw / 2)
+        top = shape.cy - ch / 2
+        if outgoing:
+            svg.arrow([(port, shape.cy), (centre - side * cw / 2, shape.cy)])
+            svg.text_lines(
+                port + side * 2,
+                shape.cy - 4,
+                [_("Tidak")],
+                size=PRINT.small_size,
+                weight="bold",
+                anchor="start" if side > 0 else "end",
+            )
+            words = pgettext("konektor ke langkah", "ke %(n)s") % {"n": target}
+        else:
+            svg.arrow([(centre - side * cw / 2, shape.cy), (port, shape.cy)])
+            words = pgettext("konektor dari langkah", "dari %(n)s") % {"n": source}
+        svg.pentagon(centre, top, cw, ch, words)
+
+
 def render_procedure_pages(
     steps: Sequence[SopStep], *, height_mm: float = PRINT_HEIGHT_MM
 ) -> list[ProcedurePage]:
@@ -753,6 +790,7 @@ def render_procedure_pages(
                     last.cx + 5, last.bottom + 11, [_("Ya")], size=PRINT.small_size, weight="bold"
                 )
         table.draw_arrows(svg, chunk, shapes)
+        _draw_returns_across_pages(table, svg, shapes)
         table.draw_symbols(svg, chunk, shapes)
         label = _("Diagram alir prosedur, langkah %(a)s-%(b)s") % {
             "a": chunk[0].number,

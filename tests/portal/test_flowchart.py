@@ -102,3 +102,17 @@ def test_screen_flowchart_has_no_inline_style(db):
 def test_last_step_keeps_its_numbered_box_before_the_selesai_terminator(db):
     svg = render_procedure(list(SopDefinition.current().steps.all()))
     assert svg.index(">9<") < svg.index(">Selesai<")
+
+
+def test_a_return_cut_by_a_page_break_keeps_its_branch_as_connectors(db):
+    steps = list(SopDefinition.current().steps.all())
+    for step in steps:
+        if step.number in (6, 7, 8):  # too tall for the loop 6-8 to share one page
+            step.requirement = " ".join([step.requirement] * 9)
+    pages = {n: page for page in _print_pages(steps) for n in page.numbers}
+    assert pages[7] is not pages[6]
+    assert ">ke 6<" in pages[7].svg
+    assert ">dari 7<" in pages[6].svg
+    assert ">ke 7<" in pages[8].svg
+    assert ">dari 8<" in pages[7].svg
+    assert pages[7].svg.count(">Tidak<") == 1

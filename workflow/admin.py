@@ -65,6 +65,7 @@ class SopStepInline(admin.StackedInline):
         ("number", "lane", "is_decision"),
         "title",
         "requirement",
+        "time_text",
         ("time_amount", "time_unit"),
         "output",
         "artefacts",

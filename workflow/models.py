@@ -240,6 +240,16 @@ class SopStep(models.Model):
     )
     time_amount = models.PositiveIntegerField(_("waktu (jumlah)"))
     time_unit = models.CharField(_("waktu (satuan)"), max_length=10, choices=TIME_UNITS)
+    # The Waktu cell as signed ("1 Hari", "3 Jam"): printed as is, while the amount and unit
+    # above are the portal's reading of it in working time, for the clock.
+    time_text = models.CharField(
+        _("waktu (seperti ditandatangani)"),
+        max_length=50,
+        help_text=_(
+            'Isi kolom Waktu persis seperti pada SOP yang ditandatangani, mis. "1 Hari". '
+            "Jumlah dan satuan di atas dipakai untuk menghitung batas waktu dalam waktu kerja."
+        ),
+    )
     output = models.TextField(_("output"), max_length=limits.SOP_STEP_TEXT_MAX)
     artefacts = models.JSONField(
         _("berkas yang diharapkan"),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0004_step_record_corrections'),
+        ('workflow', '0005_signed_sop_text'),
     ]
 
     operations = [

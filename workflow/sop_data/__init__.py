@@ -47,3 +47,6 @@ STEP_FIELDS = (
     "artefacts",
     "is_decision",
 )
+
+# The cells of a step that are printed as signed (a later migration brings them to the data file).
+SIGNED_STEP_FIELDS = ("title", "requirement", "time_text", "output")

@@ -304,12 +304,12 @@ def search_text(value: object, max_length: int) -> str:
 def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
     """One page of the cycles `user` may see, filtered by year, state, lateness and title."""
     qs = visible_cycles(user).select_related("sop")
-    year = search_text(params.get("year"), 4)
+    year = search_text(params.get("year"), 20)
     state = search_text(params.get("state"), 20)
     late = search_text(params.get("late"), 1)
     q = search_text(params.get("q"), SEARCH_MAX_LENGTH)
     now = timezone.now()
-    if year.isascii() and year.isdigit():
+    if year.isascii() and year.isdigit() and len(year) <= 4:
         qs = qs.filter(year=int(year))
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)

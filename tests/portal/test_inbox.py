@@ -71,7 +71,7 @@ def _returned_to_step_6(cycle_at, people, year: int = 2026):
 def test_inbox_card_of_a_returned_step_says_who_returned_it_when_and_why(people, login, cycle_at):
     from workflow.templatetags.portal import long_datetime
 
-    cycle, record = _returned_to_step_6(cycle_at, people)
+    _cycle, record = _returned_to_step_6(cycle_at, people)
     page = login(people["tim1"]).get("/").content.decode()
     assert "Dikembalikan" in page
     assert people["sekretaris"].full_name in page

@@ -99,3 +99,31 @@ def test_dashboard_chart_text_is_at_least_11_px_at_360_px(page, portal, people, 
     )
     # A text's box is about 1.15 times its font size; 11 px type gives a box of 12.5 px or more.
     assert min(heights) >= 12.5
+
+
+def test_cycle_page_at_step_5_names_the_units_still_to_report_at_360_px(
+    page, portal, people, late_cycles, screenshot
+):
+    _at_4, at_5 = late_cycles
+    page.set_viewport_size(PHONE)
+    portal.login(people["inspektur"])
+    portal.go(f"/cycles/{at_5.pk}/")
+    box = page.locator("#current-step")
+    expect(box).to_contain_text("3 unit belum melapor")
+    expect(box).to_contain_text("Irban I: dilaporkan oleh")
+    _no_sideways_scroll(page)
+    screenshot("phone-cycle-step-5")
+
+
+def test_returned_step_is_loud_on_the_inbox_card_at_360_px(page, portal, people, screenshot):
+    from tests.workflow.helpers import run
+
+    cycle = advance_to(new_cycle(people, 2026), people, State.STEP_7)
+    run(cycle, "return_step_7", people["sekretaris"], reason="Sesuaikan data realisasi.")
+    page.set_viewport_size(PHONE)
+    portal.login(people["tim1"])
+    card = page.locator(".list-group-item", has_text=cycle.title)
+    expect(card).to_contain_text("Dikembalikan")
+    expect(card).to_contain_text("Sesuaikan data realisasi.")
+    _no_sideways_scroll(page)
+    screenshot("phone-inbox-returned")

@@ -188,7 +188,11 @@ def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
 
 
 def _already_reported(request: HttpRequest, cycle: Cycle) -> HttpResponse | None:
-    """If the user's unit has reported at step 5, say who and when, and go back to the cycle."""
+    """If the user reports for a unit that has reported at step 5, say who did it and when, and
+    go back to the cycle (anyone outside the step's lane still gets a 403)."""
+    step = cycle.current_step
+    if step is None or not cycle.user_in_lane(request.user, step.lane):
+        return None
     report = selectors.unit_report_of(cycle, request.user)
     if report is None:
         return None

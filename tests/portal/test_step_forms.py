@@ -191,3 +191,10 @@ def run_report(cycle, who):
     from tests.workflow.helpers import run
 
     return run(cycle, "report_unit", who, report=f"Data {who.username}")
+
+
+def test_someone_outside_step_5_gets_403_even_when_their_unit_reported(people, login, cycle_at):
+    cycle = cycle_at(State.STEP_5)
+    run_report(cycle, people["sekretaris"])
+    # tim1 belongs to the Sekretariat but is no unit head: no report form, no report message.
+    assert login(people["tim1"]).get(f"/cycles/{cycle.pk}/report_unit/").status_code == 403

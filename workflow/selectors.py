@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -623,6 +624,7 @@ def dashboard(user: User) -> dict:
     )
     late_counts = dict(late_qs.values_list("state").annotate(n=Count("pk")).order_by())
     calendar = WorkingCalendar.load()
+    overdue = working_time_until(now, [c.due_at for c in late], calendar)
     actors = who_must_act(late, steps)
     per_step = step_statistics(sop, calendar)
     return {
@@ -636,7 +638,7 @@ def dashboard(user: User) -> dict:
                 "step": steps[c.current_step_number],
                 "warning": c.state == warning_state,
                 # How late in working time, the measure of the records' "Terlambat".
-                "overdue": calendar.working_time_between(c.due_at, now),
+                "overdue": overdue[c.due_at],
                 "actors": actors[c.pk],
             }
             for c in late
@@ -649,6 +651,23 @@ def dashboard(user: User) -> dict:
         "chart": median_chart(per_step),
         "chart_rows": [{"step": row["step"], "figures": median_figures(row)} for row in per_step],
     }
+
+
+def working_time_until(
+    end: datetime, moments: list[datetime], calendar: WorkingCalendar
+) -> dict[datetime, timedelta]:
+    """The working time from each of `moments` to `end`, by the working calendar.
+
+    One walk over the calendar from the earliest moment, however many moments (a cycle can be
+    years late): from the latest moment back, each adds the piece up to the one after it.
+    """
+    result: dict[datetime, timedelta] = {}
+    total, later = timedelta(0), end
+    for moment in sorted(set(moments), reverse=True):
+        total += calendar.working_time_between(moment, later)
+        result[moment] = total
+        later = min(moment, later)
+    return result
 
 
 @dataclass

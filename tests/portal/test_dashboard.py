@@ -238,3 +238,19 @@ def test_late_list_names_the_units_not_yet_reported_at_step_5(people, login, cyc
         run(cycle, "report_unit", people[who], report="Data unit")
     table = _late_row_actors(people, login, cycle)
     assert "Belum melapor: Irban III, Irban IV" in table
+
+
+def test_late_list_measures_each_cycle_from_its_own_due_time(people, login, cycle_at):
+    from workflow.clock import WorkingCalendar
+
+    cycles = [cycle_at(State.STEP_4, year) for year in (2023, 2024, 2025)]
+    now = timezone.now()
+    dues = [now - timedelta(days=400), now - timedelta(days=9, hours=5), now - timedelta(hours=3)]
+    for cycle, due in zip(cycles, dues, strict=True):
+        Cycle.objects.filter(pk=cycle.pk).update(due_at=due)
+    late = login(people["inspektur"]).get("/dashboard/").context["late"]
+    calendar = WorkingCalendar.load()
+    end = timezone.now()
+    for row in late:
+        expected = calendar.working_time_between(row["cycle"].due_at, end)
+        assert abs(row["overdue"] - expected) < timedelta(minutes=1), row["cycle"].title

@@ -180,6 +180,48 @@ def _demo_file(label: str, cycle: Cycle) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, HTML(string=html).write_pdf(), "application/pdf")
 
 
+def _move_times(
+    start: datetime, plan: list[tuple[str, str, TimeStandard]], calendar: WorkingCalendar
+) -> list[datetime]:
+    """When each move of `plan` happens, one after the other, in working time from `start`.
+
+    Each move starts when the one before it ended, so the unit reports of step 5 come one
+    after another and the step is complete only after the last of them; every moment is in
+    office hours (the clock's due time of a working duration always is).
+    """
+    times = []
+    moment = start
+    for _name, _who, took in plan:
+        moment = calendar.due_at(moment, took)
+        times.append(moment)
+    return times
+
+
+def office_moment_before(moment: datetime, calendar: WorkingCalendar) -> datetime:
+    """The latest whole minute at or before `moment` when the office is open (a person acts
+    in office hours); at least half an hour before closing, so the day's work fits."""
+    moment = moment.astimezone(WIB).replace(second=0, microsecond=0)
+    day = moment.date()
+    for _i in range(60):
+        if calendar.is_working_day(day):
+            opens, closes = calendar.office_hours(day)
+            latest = closes - timedelta(minutes=30)
+            if moment >= opens:
+                return min(moment, latest)
+        day -= timedelta(days=1)
+    raise ValueError("no working day in the last 60 days")  # pragma: no cover
+
+
+def _start_that_ends_before(
+    end: datetime, plan: list[tuple[str, str, TimeStandard]], calendar: WorkingCalendar
+) -> datetime:
+    """A start in office hours from which `plan` is over before `end` (holidays included)."""
+    start = office_moment_before(end - timedelta(days=21), calendar)
+    while _move_times(start, plan, calendar)[-1] > end:
+        start = office_moment_before(start - timedelta(days=7), calendar)
+    return start
+
+
 def _walk(
     cycle: Cycle,
     people: dict[str, User],
@@ -189,9 +231,9 @@ def _walk(
     calendar: WorkingCalendar,
     on_step: Callable[[Cycle, str], None] | None = None,
 ) -> None:
-    for name, who, took in plan:
+    times = _move_times(cycle.pending_since, plan, calendar)
+    for (name, who, _took), at in zip(plan, times, strict=True):
         cycle = Cycle.objects.get(pk=cycle.pk)
-        at = calendar.due_at(cycle.pending_since, took)
         kwargs: dict = {}
         if name == "complete_step_2":
             kwargs["team"] = [people["tim1"], people["tim2"]]
@@ -241,16 +283,20 @@ def seed_base(password: str) -> list[str]:
                 )
                 _walk(cycle, people, COMPLETED_PLAN, with_documents=True, calendar=calendar)
             made.append(title)
+        now = timezone.now()
         title = DEMO_CYCLE_TITLES["step_5"]
         if title not in existing:
-            start = calendar.next_working_moment(timezone.now() - timedelta(days=21))
+            # Two units have reported, three have not; nothing lies in the future.
+            plan = COMPLETED_PLAN[:6]
+            start = _start_that_ends_before(now, plan, calendar)
             with transaction.atomic():
                 cycle = start_cycle(title=title, year=2026, actor=people["inspektur"], at=start)
-                _walk(cycle, people, COMPLETED_PLAN[:6], with_documents=True, calendar=calendar)
+                _walk(cycle, people, plan, with_documents=True, calendar=calendar)
             made.append(title)
         title = DEMO_CYCLE_TITLES["started"]
         if title not in existing:
-            start_cycle(title=title, year=2027, actor=people["inspektur"])
+            start = office_moment_before(now, calendar)
+            start_cycle(title=title, year=2027, actor=people["inspektur"], at=start)
             made.append(title)
     return made
 
@@ -269,21 +315,21 @@ def seed_bulk(count: int, *, seed: int = 2026) -> int:
     rng = random.Random(seed + Cycle.objects.count())
     people = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in DEMO_PEOPLE])}
     calendar = WorkingCalendar.load()
-    latest_start = timezone.now() - timedelta(days=90)
+    latest_start = office_moment_before(timezone.now() - timedelta(days=90), calendar)
     with muted(transition_executing, transition_executed), transaction.atomic():
         for n in range(count):
             year = rng.randint(2019, latest_start.year + 1)
-            start = min(
-                latest_start,
-                datetime(
-                    year - 1,
-                    rng.randint(1, 12),
-                    rng.randint(1, 28),
-                    rng.randint(7, 15),
-                    rng.choice((0, 30)),
-                    tzinfo=WIB,
-                ),
+            # A person starts a cycle in office hours: a drawn weekend, holiday or early hour
+            # moves to the next opening of the office.
+            drawn = datetime(
+                year - 1,
+                rng.randint(1, 12),
+                rng.randint(1, 28),
+                rng.randint(7, 15),
+                rng.choice((0, 30)),
+                tzinfo=WIB,
             )
+            start = min(latest_start, calendar.next_working_moment(drawn))
             cycle = start_cycle(
                 title=f"Perencanaan Kinerja Tahun {year} (data uji {n + 1})",
                 year=year,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import statistics
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
@@ -18,6 +17,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
@@ -26,7 +26,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .clock import DAYS, HOURS, format_working_duration
+from .clock import WorkingCalendar, format_working_duration
 from .models import (
     OPEN_STATES,
     PROCEDURE_CODE,
@@ -184,6 +184,66 @@ def cycle_actions(cycle: Cycle, user: User) -> list[Action]:
     return [action_for(n, step, user.unit if n == "report_unit" else None) for n in names]
 
 
+# --- returns and unit reports, for the pages where people work ------------------------------
+def returns_in_force(cycle_ids: list[int]) -> dict[int, StepRecord]:
+    """The return that brought each cycle to its pending step, by cycle id (one query).
+
+    A step is "returned" while the latest record that moved the cycle is a return: the
+    step's actors redo it, and the reason stays in front of them until they move it on.
+    """
+    if not cycle_ids:
+        return {}
+    last_move = (
+        StepRecord.objects.filter(cycle_id=OuterRef("cycle_id"))
+        .exclude(source_state=F("target_state"))
+        .order_by("-seq")
+        .values("seq")[:1]
+    )
+    returns = (
+        StepRecord.objects.filter(cycle_id__in=cycle_ids, kind=StepRecord.Kind.RETURN)
+        .annotate(last_move_seq=Subquery(last_move))
+        .filter(seq=F("last_move_seq"), target_state=F("cycle__state"))
+    )
+    return {record.cycle_id: record for record in returns}
+
+
+@dataclass(frozen=True)
+class UnitReportStatus:
+    """One unit at step 5 of a cycle: its report (who and when), or None while it has not."""
+
+    unit: Unit
+    report: UnitReport | None
+
+
+def unit_report_status(cycle_ids: list[int]) -> dict[int, list[UnitReportStatus]]:
+    """Per cycle, every unit with its step-5 report or None (two queries, whatever the count)."""
+    if not cycle_ids:
+        return {}
+    units = list(Unit.objects.all())
+    reports: dict[int, dict[int, UnitReport]] = {pk: {} for pk in cycle_ids}
+    for report in UnitReport.objects.filter(cycle_id__in=cycle_ids).select_related("reported_by"):
+        reports[report.cycle_id][report.unit_id] = report
+    return {
+        pk: [UnitReportStatus(unit, reports[pk].get(unit.pk)) for unit in units] for pk in cycle_ids
+    }
+
+
+def unit_report_of(cycle: Cycle, user: User) -> UnitReport | None:
+    """The step-5 report already made for `user`'s unit in `cycle`, if any (one query)."""
+    if not user.is_authenticated or user.unit_id is None:
+        return None
+    return (
+        UnitReport.objects.filter(cycle=cycle, unit_id=user.unit_id)
+        .select_related("unit", "reported_by")
+        .first()
+    )
+
+
+def units_not_reported(statuses: list[UnitReportStatus]) -> list[Unit]:
+    """The units of a cycle that have not reported at step 5 yet."""
+    return [status.unit for status in statuses if status.report is None]
+
+
 # --- pages ----------------------------------------------------------------------------------
 PAGE_SIZE = 20
 
@@ -204,6 +264,7 @@ class InboxItem:
     step: SopStep
     actions: list[Action]
     late: bool
+    returned: StepRecord | None = None
 
 
 def inbox(user: User, page_number: int | str | None = 1) -> dict:
@@ -212,6 +273,7 @@ def inbox(user: User, page_number: int | str | None = 1) -> dict:
     by_state = transitions_by_state()
     page = Paginator(cycles_awaiting(user), PAGE_SIZE).get_page(page_number)
     now = timezone.now()
+    returned = returns_in_force([cycle.pk for cycle in page])
     items = []
     for cycle in page:
         step = steps[cycle.current_step_number]
@@ -223,23 +285,32 @@ def inbox(user: User, page_number: int | str | None = 1) -> dict:
                 step=step,
                 actions=[action_for(n, step, unit) for n in names],
                 late=cycle.is_late(now),
+                returned=returned.get(cycle.pk),
             )
         )
     return {"page": page, "items": items}
 
 
 CYCLE_FILTERS = ("year", "state", "late", "q")
+SEARCH_MAX_LENGTH = 100
+
+
+def search_text(value: object, max_length: int) -> str:
+    """A filter value as typed, without control characters (PostgreSQL refuses a NUL in a
+    query: the search ignores them rather than failing), trimmed and cut to `max_length`."""
+    text = "".join(ch for ch in str(value or "") if unicodedata.category(ch)[0] != "C")
+    return text.strip()[:max_length]
 
 
 def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
     """One page of the cycles `user` may see, filtered by year, state, lateness and title."""
     qs = visible_cycles(user).select_related("sop")
-    year = str(params.get("year") or "").strip()
-    state = str(params.get("state") or "").strip()
-    late = str(params.get("late") or "").strip()
-    q = str(params.get("q") or "").strip()
+    year = search_text(params.get("year"), 20)
+    state = search_text(params.get("state"), 20)
+    late = search_text(params.get("late"), 1)
+    q = search_text(params.get("q"), SEARCH_MAX_LENGTH)
     now = timezone.now()
-    if year.isdigit():
+    if year.isascii() and year.isdigit() and len(year) <= 4:
         qs = qs.filter(year=int(year))
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
@@ -389,6 +460,18 @@ def sop_document(sop: SopDefinition | None = None, cycle: Cycle | None = None) -
     }
 
 
+def pending_step_context(cycle: Cycle) -> dict:
+    """What the actors of the pending step must see first: the return that sent the step back
+    (who, when, why) and, at step 5, which units have reported (who, when) and which not."""
+    context: dict = {"returned": returns_in_force([cycle.pk]).get(cycle.pk)}
+    step = cycle.current_step
+    if step is not None and step.lane == Lane.UNIT_HEAD:
+        statuses = unit_report_status([cycle.pk])[cycle.pk]
+        context["unit_status"] = statuses
+        context["units_missing"] = units_not_reported(statuses)
+    return context
+
+
 def cycle_page(cycle: Cycle, user: User) -> dict:
     """Everything the cycle page shows: progress, flowchart, timeline, reports and my actions."""
     from .flowchart import StepMark, render_procedure
@@ -399,6 +482,7 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
     marks = {v.step.number: StepMark(v.status, v.label, v.details) for v in step_views}
     reports = {r.unit_id: r for r in cycle.unit_reports.select_related("reported_by")}
     return {
+        **pending_step_context(cycle),
         "cycle": cycle,
         "step_views": step_views,
         "percent": progress_percent(cycle),
@@ -423,21 +507,14 @@ def may_see_dashboard(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.INSPEKTUR, Role.SEKRETARIS)
 
 
-def standard_seconds(step: SopStep) -> int:
-    """A time standard in working seconds; a working day counts as the mean office day."""
-    amount, unit = step.time_amount, step.time_unit
-    if unit == DAYS:
-        days = list(settings.WORKING_HOURS.values())
-        day_seconds = sum(
-            (datetime.combine(datetime.min, c) - datetime.combine(datetime.min, o)).total_seconds()
-            for o, c in days
-        ) / max(1, len(days))
-        return int(amount * day_seconds)
-    return amount * (3600 if unit == HOURS else 60)
+def step_statistics(sop: SopDefinition, calendar: WorkingCalendar | None = None) -> list[dict]:
+    """Per step: how many times done, how many on time, and its median record (two queries).
 
-
-def step_statistics(sop: SopDefinition) -> list[dict]:
-    """Per step: how many times done, how many on time, median working time (two queries)."""
+    The median is the middle record by working time used (the lower middle one of an even
+    count), so the chart can say of it exactly what its record says: on time or late
+    (`StepRecord.on_time`), and how much of its own allowed working time it used.
+    """
+    calendar = calendar or WorkingCalendar.load()
     done = StepRecord.objects.filter(
         cycle__sop=sop,
         step_number__isnull=False,
@@ -449,33 +526,38 @@ def step_statistics(sop: SopDefinition) -> list[dict]:
             n=Count("pk"), on_time_n=Count("pk", filter=Q(on_time=True))
         )
     }
-    # The median in the database: rank the records of each step by time used and keep the one
-    # or two in the middle (at most two rows per step come back).
+    # The median in the database: rank the records of each step by time used and keep the
+    # middle one (one row per step comes back).
     middle = (
         done.annotate(
             rank=Window(
-                RowNumber(), partition_by=[F("step_number")], order_by=F("working_seconds").asc()
+                RowNumber(),
+                partition_by=[F("step_number")],
+                order_by=[F("working_seconds").asc(), F("pk").asc()],
             ),
             total=Window(Count("pk"), partition_by=[F("step_number")]),
         )
-        .filter(rank__gte=(F("total") + 1) / 2, rank__lte=(F("total") + 2) / 2)
-        .values_list("step_number", "working_seconds")
+        .filter(rank=(F("total") + 1) / 2)
+        .values_list("step_number", "working_seconds", "on_time", "pending_since", "due_at")
     )
-    medians: dict[int, list[int]] = {}
-    for number, seconds in middle:
-        medians.setdefault(number, []).append(seconds)
+    medians = {row[0]: row[1:] for row in middle}
     result = []
     for step in sop.steps.all():
         row = counts.get(step.number, {"n": 0, "on_time_n": 0})
-        values = medians.get(step.number)
+        median = medians.get(step.number)
+        allowed = None
+        if median is not None and median[3] is not None:
+            # The working time the record's own due time allowed, by the working calendar.
+            allowed = int(calendar.working_time_between(median[2], median[3]).total_seconds())
         result.append(
             {
                 "step": step,
                 "n": row["n"],
                 "on_time_n": row["on_time_n"],
                 "rate": round(row["on_time_n"] * 100 / row["n"]) if row["n"] else None,
-                "median": statistics.mean(values) if values else None,
-                "standard_seconds": standard_seconds(step),
+                "median": median[0] if median else None,
+                "median_on_time": median[1] if median else None,
+                "allowed_seconds": allowed,
             }
         )
     return result
@@ -503,7 +585,7 @@ DASHBOARD_LIST = 15
 def dashboard(user: User) -> dict:
     """The Inspektur's overview: counts by state, what waits for the Inspektur, late steps (step 4
     first, per the SOP's Peringatan), time used per step and on-time rates; fixed query count."""
-    from .charts import median_chart
+    from .charts import median_chart, median_figures
 
     sop = SopDefinition.current()
     steps = current_steps(sop)
@@ -541,7 +623,10 @@ def dashboard(user: User) -> dict:
         ).order_by("warning_first", "due_at", "pk")[:DASHBOARD_LIST]
     )
     late_counts = dict(late_qs.values_list("state").annotate(n=Count("pk")).order_by())
-    per_step = step_statistics(sop)
+    calendar = WorkingCalendar.load()
+    overdue = working_time_until(now, [c.due_at for c in late], calendar)
+    actors = who_must_act(late, steps)
+    per_step = step_statistics(sop, calendar)
     return {
         "sop": sop,
         "by_state": by_state,
@@ -552,7 +637,9 @@ def dashboard(user: User) -> dict:
                 "cycle": c,
                 "step": steps[c.current_step_number],
                 "warning": c.state == warning_state,
-                "overdue": now - c.due_at,
+                # How late in working time, the measure of the records' "Terlambat".
+                "overdue": overdue[c.due_at],
+                "actors": actors[c.pk],
             }
             for c in late
         ],
@@ -562,7 +649,69 @@ def dashboard(user: User) -> dict:
         "per_step": per_step,
         "per_lane": lane_statistics(per_step),
         "chart": median_chart(per_step),
+        "chart_rows": [{"step": row["step"], "figures": median_figures(row)} for row in per_step],
     }
+
+
+def working_time_until(
+    end: datetime, moments: list[datetime], calendar: WorkingCalendar
+) -> dict[datetime, timedelta]:
+    """The working time from each of `moments` to `end`, by the working calendar.
+
+    One walk over the calendar from the earliest moment, however many moments (a cycle can be
+    years late): from the latest moment back, each adds the piece up to the one after it.
+    """
+    result: dict[datetime, timedelta] = {}
+    total, later = timedelta(0), end
+    for moment in sorted(set(moments), reverse=True):
+        total += calendar.working_time_between(moment, later)
+        result[moment] = total
+        later = min(moment, later)
+    return result
+
+
+@dataclass
+class WhoMustAct:
+    """Who must act on a cycle's pending step: the lane, and the people or units where known."""
+
+    lane: str
+    people: list[User] = field(default_factory=list)
+    units_missing: list[Unit] = field(default_factory=list)
+
+
+def who_must_act(cycles: list[Cycle], steps: dict[int, SopStep]) -> dict[int, WhoMustAct]:
+    """Per cycle: the lane of its pending step and who is in it (the team of the cycle for a
+    team step, the units not yet reported at step 5, the holders of the role otherwise).
+
+    Four queries for any non-empty list, whatever its length or its steps.
+    """
+    if not cycles:
+        return {}
+    ids = [c.pk for c in cycles]
+    members: dict[int, list[User]] = {pk: [] for pk in ids}
+    through = Cycle.team.through.objects.filter(cycle_id__in=ids).select_related("user")
+    for row in through.order_by("user__full_name", "user_id"):
+        members[row.cycle_id].append(row.user)
+    statuses = unit_report_status(ids)
+    holders: dict[str, list[User]] = {str(role): [] for role in ROLE_OF_LANE.values()}
+    for user in (
+        User.objects.filter(is_active=True, groups__name__in=list(holders))
+        .annotate(role=F("groups__name"))
+        .order_by("full_name", "pk")
+    ):
+        holders[user.role].append(user)
+    result = {}
+    for cycle in cycles:
+        lane = steps[cycle.current_step_number].lane
+        entry = WhoMustAct(lane=Lane(lane).label)
+        if lane == Lane.TIM_PENYUSUN:
+            entry.people = members[cycle.pk]
+        elif lane == Lane.UNIT_HEAD:
+            entry.units_missing = units_not_reported(statuses[cycle.pk])
+        else:
+            entry.people = holders[str(ROLE_OF_LANE[lane])]
+        result[cycle.pk] = entry
+    return result
 
 
 # --- notifications ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django_fsm import can_proceed, has_transition_perm
 from . import selectors, services, step_parts
 from .forms import StartCycleForm, step_form_class
 from .models import Cycle, StepRecord
+from .templatetags.portal import long_datetime
 
 
 @require_GET
@@ -113,6 +114,11 @@ def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
         raise Http404
     cycle = _visible_cycle(request, pk)
     method = getattr(cycle, transition)
+    if transition == "report_unit" and can_proceed(method, check_conditions=False):
+        # A unit reports once: a second try is told who reported, not given a bare 403.
+        already = _already_reported(request, cycle)
+        if already is not None:
+            return already
     if can_proceed(method, check_conditions=False):
         if not has_transition_perm(method, request.user):
             raise PermissionDenied
@@ -158,6 +164,12 @@ def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
         except services.AlreadyDone as error:
             messages.warning(request, " ".join(error.messages))
             return redirect("workflow:cycle", pk=cycle.pk)
+        except PermissionDenied:
+            # Another person of the same unit may have reported while this form was open.
+            already = _already_reported(request, cycle) if transition == "report_unit" else None
+            if already is None:
+                raise
+            return already
         except ValidationError as error:
             _attach_errors(form, error, parts)
         else:
@@ -170,8 +182,33 @@ def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
         "form": form,
         "parts": parts,
         "late": cycle.is_late(),
+        **selectors.pending_step_context(cycle),
     }
     return render(request, "workflow/step_form.html", context)
+
+
+def _already_reported(request: HttpRequest, cycle: Cycle) -> HttpResponse | None:
+    """If the user reports for a unit that has reported at step 5, say who did it and when, and
+    go back to the cycle (anyone outside the step's lane still gets a 403)."""
+    step = cycle.current_step
+    if step is None or not cycle.user_in_lane(request.user, step.lane):
+        return None
+    report = selectors.unit_report_of(cycle, request.user)
+    if report is None:
+        return None
+    messages.warning(
+        request,
+        _(
+            "Laporan unit %(unit)s sudah disampaikan oleh %(name)s pada %(when)s. "
+            "Setiap unit melapor satu kali pada langkah 5."
+        )
+        % {
+            "unit": report.unit,
+            "name": report.reported_by,
+            "when": long_datetime(report.reported_at),
+        },
+    )
+    return redirect("workflow:cycle", pk=cycle.pk)
 
 
 @login_required

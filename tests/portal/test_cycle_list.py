@@ -1,3 +1,4 @@
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -72,3 +73,49 @@ def test_cycle_list_query_count_does_not_grow_with_cycles(people, login, many_cy
     with CaptureQueriesContext(connection) as many:
         client.get("/cycles/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_search_ignores_a_nul_byte_and_other_control_characters(people, login, cycle_at):
+    cycle = cycle_at(State.STEP_2, 2025)
+    response = login(people["staf"]).get("/cycles/", {"q": "Tahun\x00 2025\x07\x1b"})
+    assert response.status_code == 200
+    assert response.context["filters"]["q"] == "Tahun 2025"
+    assert cycle.title in response.content.decode()
+
+
+def test_year_filter_ignores_digits_that_are_not_a_year(people, login, cycle_at):
+    cycle = cycle_at(State.STEP_2, 2025)
+    client = login(people["staf"])
+    for year in ("²⁰²⁵", "99999999999999999999999", "2025\x00"):
+        response = client.get("/cycles/", {"year": year})
+        assert response.status_code == 200
+        assert cycle.title in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_search_with_a_nul_byte_is_no_error_on_postgresql(reference_data, people, login):
+    from django.db import connection as db
+
+    if db.vendor != "postgresql":
+        pytest.skip("PostgreSQL refuses a NUL in a query; SQLite has the test above")
+    from tests.workflow.helpers import new_cycle
+
+    cycle = new_cycle(people, 2025)
+    response = login(people["staf"]).get("/cycles/?q=Tahun%00&year=2025%00&state=%00")
+    assert response.status_code == 200
+    assert cycle.title in response.content.decode()
+
+
+def test_cycle_table_keeps_the_deadline_and_the_status_on_a_phone(people, login, cycle_at):
+    cycle_at(State.STEP_2, 2025)
+    page = login(people["staf"]).get("/cycles/").content.decode()
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
+    # On a phone the table becomes cards and only .stack-optional cells are left out.
+    assert 'class="table table-hover align-middle table-stack"' in page
+    for label in ("Status", "Batas waktu langkah"):
+        cell = row[row.index(f'data-label="{label}"') :]
+        assert cell[: cell.index(">")].count("stack-optional") == 0
+    for label in ("Tahun", "Kemajuan"):
+        cell = row[row.index(f'data-label="{label}"') :]
+        assert "stack-optional" in cell[: cell.index(">")]

@@ -48,3 +48,29 @@ def test_inspektur_sees_the_cancel_button_of_an_open_cycle(people, login, cycle_
     cycle = cycle_at(State.STEP_3)
     page = login(people["inspektur"]).get(f"/cycles/{cycle.pk}/").content.decode()
     assert f"/cycles/{cycle.pk}/cancel/" in page
+
+
+def test_cycle_page_current_step_box_shows_the_return(people, login, cycle_at):
+    from tests.workflow.helpers import run
+
+    cycle = cycle_at(State.STEP_7)
+    run(cycle, "return_step_7", people["sekretaris"], reason="Lengkapi data Irban III")
+    page = login(people["inspektur"]).get(f"/cycles/{cycle.pk}/").content.decode()
+    box = page[page.index('id="current-step"') : page.index('aria-labelledby="flow-title"')]
+    assert "Dikembalikan" in box
+    assert "Lengkapi data Irban III" in box
+    assert people["sekretaris"].full_name in box
+
+
+def test_inspektur_sees_at_step_5_which_units_have_not_reported(people, login, cycle_at):
+    from tests.workflow.helpers import run
+
+    cycle = cycle_at(State.STEP_5)
+    run(cycle, "report_unit", people["sekretaris"], report="Data Sekretariat")
+    run(cycle, "report_unit", people["irban3"], report="Data Irban III")
+    page = login(people["inspektur"]).get(f"/cycles/{cycle.pk}/").content.decode()
+    box = page[page.index('id="current-step"') : page.index('aria-labelledby="flow-title"')]
+    assert "3 unit belum melapor" in box
+    for unit in ("Irban I", "Irban II", "Irban IV"):
+        assert f"{unit}: belum melapor" in box
+    assert f"Irban III: dilaporkan oleh {people['irban3'].full_name}" in box

@@ -55,3 +55,50 @@ def test_inbox_query_count_does_not_grow_with_cycles(people, login, many_cycles)
     few = _queries(client, "/")
     many_cycles(495)
     assert _queries(client, "/") == few
+
+
+RETURN_REASON = "Target Nilai SAKIP belum sesuai RENSTRA; sesuaikan realisasi."
+
+
+def _returned_to_step_6(cycle_at, people, year: int = 2026):
+    from tests.workflow.helpers import run
+
+    cycle = cycle_at(State.STEP_7, year)
+    record = run(cycle, "return_step_7", people["sekretaris"], reason=RETURN_REASON)
+    return cycle, record
+
+
+def test_inbox_card_of_a_returned_step_says_who_returned_it_when_and_why(people, login, cycle_at):
+    from workflow.templatetags.portal import long_datetime
+
+    _cycle, record = _returned_to_step_6(cycle_at, people)
+    page = login(people["tim1"]).get("/").content.decode()
+    assert "Dikembalikan" in page
+    assert people["sekretaris"].full_name in page
+    assert long_datetime(record.done_at) in page
+    assert RETURN_REASON in page
+
+
+def test_inbox_card_drops_the_return_once_the_step_is_done_again(people, login, cycle_at):
+    from tests.workflow.helpers import run
+
+    cycle, _record = _returned_to_step_6(cycle_at, people)
+    run(cycle, "complete_step_6", people["tim1"])
+    page = login(people["sekretaris"]).get("/").content.decode()
+    assert cycle.title in page
+    assert "Dikembalikan" not in page
+
+
+def test_inbox_card_of_a_step_never_returned_does_not_say_returned(people, login, cycle_at):
+    cycle_at(State.STEP_6)
+    assert "Dikembalikan" not in login(people["tim1"]).get("/").content.decode()
+
+
+def test_inbox_query_count_does_not_grow_with_returned_steps(people, login, cycle_at):
+    client = login(people["tim1"])
+    _returned_to_step_6(cycle_at, people, 2020)
+    few = _queries(client, "/")
+    for year in (2021, 2022, 2023):
+        _returned_to_step_6(cycle_at, people, year)
+    assert _queries(client, "/") == few
+    assert client.get("/").content.decode().count("Dikembalikan") == 4

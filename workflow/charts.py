@@ -73,5 +73,5 @@ def median_chart(per_step: list[dict]) -> SafeString:
     return mark_safe(  # noqa: S308 - every text above is escaped
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(label)}" '
-        f'style="max-width:100%;height:auto"><title>{escape(label)}</title>{"".join(parts)}</svg>'
+        f'class="portal-chart"><title>{escape(label)}</title>{"".join(parts)}</svg>'
     )

@@ -405,7 +405,6 @@ def render_procedure(
     return mark_safe(  # noqa: S308 - every text above is escaped when drawn
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total_w:.0f} {total_h:.0f}" '
         f'width="{total_w:.0f}" height="{total_h:.0f}" role="img" class="sop-flowchart" '
-        f'style="max-width:100%;height:auto" '
         f'aria-label="{escape(label)}"><title>{escape(label)}</title>{body}</svg>'
     )
 

@@ -10,9 +10,42 @@
     }
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", focusErrorSummary);
-  } else {
+  // A wide table scrolls inside its box on a phone: the box then needs a name and a tab stop,
+  // so that keyboard users can scroll it too. A box that fits gets neither (no empty tab stop).
+  function labelScrollBoxes() {
+    var boxes = document.querySelectorAll(".table-responsive");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (box.scrollWidth > box.clientWidth) {
+        var caption = box.querySelector("caption");
+        var label = box.dataset.label || (caption ? caption.textContent.trim() : "");
+        box.setAttribute("role", "region");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("aria-label", label || document.title);
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("role");
+        box.removeAttribute("tabindex");
+        box.removeAttribute("aria-label");
+      }
+    }
+  }
+
+  function ready() {
     focusErrorSummary();
+    labelScrollBoxes();
+  }
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(labelScrollBoxes, 150);
+  });
+  // The cycle list's table is replaced by htmx when it is filtered.
+  document.addEventListener("htmx:afterSwap", labelScrollBoxes);
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();

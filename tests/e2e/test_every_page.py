@@ -219,14 +219,16 @@ def test_every_main_page_is_accessible_light_phone_wide_and_within_its_policy(
     context = browser.new_context()
     page = context.new_page()
     # Every visit is a first visit: nothing comes from the browser's cache.
-    context.new_cdp_session(page).send("Network.setCacheDisabled", {"cacheDisabled": True})
+    devtools = context.new_cdp_session(page)
+    devtools.send("Network.enable")
+    devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
     seen: dict[str, list] = {"finished": [], "csp": []}
     page.on("requestfinished", lambda request: seen["finished"].append(request))
     page.on(
         "console",
-        lambda m: seen["csp"].append(m.text)
-        if m.type == "error" and "Refused to" in m.text
-        else None,
+        lambda m: (
+            seen["csp"].append(m.text) if m.type == "error" and "Refused to" in m.text else None
+        ),
     )
     page.on("pageerror", lambda error: sweep.add(page.url, f"script error: {error}"))
     base = live_server.url

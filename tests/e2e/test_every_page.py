@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connections
+from playwright.sync_api import expect
 
 from documents.demo import DEMO_MEASUREMENT_ROWS
 from documents.models import SignedDocument
@@ -196,6 +197,13 @@ def _pages_by_person() -> dict[str | None, list[tuple[str, str]]]:
     }
 
 
+def _note_csp_violation(message, violations: list[str]) -> None:
+    """Chromium reports a refused script or style as a console error naming the policy."""
+    text = message.text
+    if message.type == "error" and ("Content Security Policy" in text or "Refused to" in text):
+        violations.append(text)
+
+
 def _seed_and_list_pages() -> dict[str | None, list[tuple[str, str]]]:
     seed_base(DEMO_PASSWORD)
     return _pages_by_person()
@@ -224,12 +232,7 @@ def test_every_main_page_is_accessible_light_phone_wide_and_within_its_policy(
     devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
     seen: dict[str, list] = {"finished": [], "csp": []}
     page.on("requestfinished", lambda request: seen["finished"].append(request))
-    page.on(
-        "console",
-        lambda m: (
-            seen["csp"].append(m.text) if m.type == "error" and "Refused to" in m.text else None
-        ),
-    )
+    page.on("console", lambda m: _note_csp_violation(m, seen["csp"]))
     page.on("pageerror", lambda error: sweep.add(page.url, f"script error: {error}"))
     base = live_server.url
     try:
@@ -304,3 +307,16 @@ def test_a_refused_login_moves_focus_to_the_error_summary(page, live_server):
     page.wait_for_selector("#error-summary")
     assert page.evaluate("() => document.activeElement.id") == "error-summary"
     assert page.title().startswith("Kesalahan: ")
+
+
+def test_the_browser_refuses_an_inline_script_on_a_portal_page(page, live_server):
+    violations: list[str] = []
+    page.on("console", lambda m: _note_csp_violation(m, violations))
+    page.goto(live_server.url + "/accounts/login/")
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.injected = true'; document.body.append(s); }"
+    )
+    assert page.evaluate("() => window.injected === undefined")
+    expect(page.locator("body")).to_be_visible()
+    assert violations, "the refusal was not reported"

@@ -2,8 +2,10 @@
 
 import re
 
+from django import forms
 from django.test import Client
 
+from sop_portal.templatetags.form_errors import form_errors
 from workflow.models import State
 
 
@@ -73,3 +75,26 @@ def test_the_password_change_form_with_errors_shows_the_summary(people, login):
         .content.decode()
     )
     assert 'href="#id_old_password"' in _summary(page)
+
+
+def test_an_error_in_a_table_row_names_the_row_and_links_to_its_cell():
+    class Row(forms.Form):
+        target = forms.DecimalField(label="Target")
+
+    rows = forms.formset_factory(Row)(
+        {
+            "form-TOTAL_FORMS": "2",
+            "form-INITIAL_FORMS": "0",
+            "form-0-target": "1",
+            "form-1-target": "satu",
+        }
+    )
+    errors = form_errors(rows)
+    assert [(e.label, e.anchor) for e in errors] == [("Baris 2, Target", "id_form-1-target")]
+
+
+def test_an_unbound_form_has_no_errors_to_announce():
+    class Start(forms.Form):
+        title = forms.CharField()
+
+    assert form_errors(Start(), None) == []

@@ -2,7 +2,9 @@
 
 import gzip
 import re
+from pathlib import Path
 
+from django.conf import settings
 from django.template import Context, Template
 from django.test import Client
 
@@ -49,3 +51,15 @@ def test_the_filtered_cycle_table_announces_its_count_in_the_live_region(people,
     partial = client.get("/cycles/?q=tidak-ada", headers={"hx-request": "true"}).content.decode()
     assert 'hx-swap-oob="innerHTML:#cycle-count"' in partial
     assert "0 siklus ditemukan" in partial
+
+
+def test_every_icon_a_template_names_exists_in_the_package():
+    templates = Path(settings.BASE_DIR) / "templates"
+    names = {
+        name
+        for path in templates.rglob("*.html")
+        for name in re.findall(r'{% icon "([a-z0-9-]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert names, "no template uses {% icon %}"
+    icons = Path(settings.NODE_MODULES_DIR) / "bootstrap-icons" / "icons"
+    assert {name for name in names if not (icons / f"{name}.svg").exists()} == set()

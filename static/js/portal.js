@@ -10,6 +10,18 @@
     }
   }
 
+  // A link of the summary puts the cursor into the field itself, not only scrolls to it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("#error-summary a[href^='#']") : null;
+    var field = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    if (field) {
+      event.preventDefault();
+      var label = document.querySelector("label[for='" + field.id + "']");
+      (label || field).scrollIntoView({ block: "center" });
+      field.focus({ preventScroll: true });
+    }
+  });
+
   // A wide table scrolls inside its box on a phone: the box then needs a name and a tab stop,
   // so that keyboard users can scroll it too. A box that fits gets neither (no empty tab stop).
   function labelScrollBoxes() {

@@ -320,3 +320,11 @@ def test_the_browser_refuses_an_inline_script_on_a_portal_page(page, live_server
     assert page.evaluate("() => window.injected === undefined")
     expect(page.locator("body")).to_be_visible()
     assert violations, "the refusal was not reported"
+
+
+def test_a_link_of_the_error_summary_puts_the_cursor_into_its_field(page, live_server):
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("main form button[type=submit]").click()  # both fields empty
+    page.wait_for_selector("#error-summary")
+    page.locator("#error-summary a[href='#id_password']").click()
+    assert page.evaluate("() => document.activeElement.id") == "id_password"

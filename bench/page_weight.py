@@ -136,6 +136,9 @@ def measure(base: str, pages: dict) -> list[tuple[str, int, int]]:
 
 
 def main() -> None:
+    if not Path(CHROMIUM).exists():
+        print(f"page weight skipped: no Chromium at {CHROMIUM} (apt-get install chromium)")
+        return
     tmp = Path(tempfile.mkdtemp(prefix="sop-weight-"))
     env = {
         **os.environ,

@@ -328,3 +328,16 @@ def test_a_link_of_the_error_summary_puts_the_cursor_into_its_field(page, live_s
     page.wait_for_selector("#error-summary")
     page.locator("#error-summary a[href='#id_password']").click()
     assert page.evaluate("() => document.activeElement.id") == "id_password"
+
+
+def test_the_filtered_cycle_table_announces_its_new_count(page, portal, people):
+    for year in (2026, 2027):
+        new_cycle(people, year)
+    portal.login(people["inspektur"])
+    portal.go("/cycles/")
+    count = page.locator("#cycle-count")
+    expect(count).to_have_text("2 siklus ditemukan")
+    page.get_by_label("Cari judul").press_sequentially("2027")  # htmx filters on keyup
+    expect(count).to_have_text("1 siklus ditemukan")
+    expect(page.locator("#cycle-table tbody tr")).to_have_count(1)
+    assert page.locator("#cycle-count[aria-live='polite']").count() == 1

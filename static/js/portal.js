@@ -22,15 +22,29 @@
     }
   });
 
-  // A wide table scrolls inside its box on a phone: the box then needs a name and a tab stop,
-  // so that keyboard users can scroll it too. A box that fits gets neither (no empty tab stop).
+  // The name of a scrolling box: its table's caption, its chart's label or its section's heading.
+  function nameOf(box) {
+    var caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) {
+      return caption.textContent.trim();
+    }
+    var chart = box.querySelector("svg[aria-label]");
+    if (chart) {
+      return chart.getAttribute("aria-label");
+    }
+    var section = box.closest("section");
+    var heading = section ? section.querySelector("h1, h2, h3") : null;
+    return heading ? heading.textContent.trim() : "";
+  }
+
+  // A wide table or chart scrolls inside its box on a phone: the box then needs a name and a tab
+  // stop, so that keyboard users can scroll it too. A box that fits gets neither.
   function labelScrollBoxes() {
-    var boxes = document.querySelectorAll(".table-responsive");
+    var boxes = document.querySelectorAll(".table-responsive, .overflow-auto, .scroll-box");
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
       if (box.scrollWidth > box.clientWidth) {
-        var caption = box.querySelector("caption");
-        var label = box.dataset.label || (caption ? caption.textContent.trim() : "");
+        var label = box.dataset.label || nameOf(box);
         box.setAttribute("role", "region");
         box.setAttribute("tabindex", "0");
         box.setAttribute("aria-label", label || document.title);

@@ -4,6 +4,7 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
     "workflow",
     "documents",
     "sop_portal",  # the demo seeder, which needs both apps
@@ -50,6 +52,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages (whitenoise serves static files already compressed, before this runs); it
+    # pads each response against BREACH. Anything that rewrites a page's body goes below it.
+    "django.middleware.gzip.GZipMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,7 +81,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "csp.context_processors.nonce",
             ],
+            # {% icon %}, {% progress_bar %} and the form-error summary serve every app's pages.
+            "builtins": ["sop_portal.templatetags.ui", "sop_portal.templatetags.form_errors"],
         },
     },
 ]
@@ -114,14 +123,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Front-end packages installed from the npm registry at set-up (package.json); never committed.
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
 # Only the built files each page needs (the dist folders), never all of node_modules.
 NPM_DIST_DIRS = [
     ("vendor/bootstrap", NODE_MODULES_DIR / "bootstrap" / "dist"),
-    ("vendor/bootstrap-icons", NODE_MODULES_DIR / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
 ]
 STATICFILES_DIRS += [(prefix, path) for prefix, path in NPM_DIST_DIRS if path.exists()]
@@ -177,6 +185,24 @@ if not DEBUG:
 # those minutes, which a working day does not notice.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_HOURS", default=9) * 3600
 SESSION_RENEW_SECONDS = 15 * 60
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own files; an inline
+# script that must stay gets the request's nonce ({{ CSP_NONCE }}). Bootstrap's CSS draws its
+# checkboxes and arrows with data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

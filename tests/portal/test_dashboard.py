@@ -106,7 +106,7 @@ def _step_2_done(people, *, after_due: timedelta = timedelta(0)):
 
 def _chart(client) -> ET.Element:
     page = client.get("/dashboard/").content.decode()
-    svg = re.search(r"<svg .*?</svg>", page, re.S).group(0)
+    svg = re.search(r"<svg [^>]*class=\"chart-svg\".*?</svg>", page, re.S).group(0)
     return ET.fromstring(svg)  # noqa: S314 - the portal's own page
 
 

@@ -82,7 +82,7 @@ def test_sop_page_does_not_rewrite_a_signed_cell_with_the_portals_reading(login,
 
 def test_sop_flowchart_is_an_image_described_by_the_text_table(login, people):
     html = _page(login, people)
-    svg = re.search(r"<svg[^>]*>", html).group(0)
+    svg = re.search(r"<svg[^>]*sop-flowchart[^>]*>", html).group(0)
     assert 'role="img"' in svg
     assert 'aria-label="Diagram alir prosedur"' in svg
     assert 'aria-describedby="sop-procedure-text"' in svg

@@ -338,7 +338,7 @@ def approve_and_sign(*, cycle: Cycle, actor: User, at: datetime) -> SignedDocume
         location=settings.DOCUMENT_PLACE,
         reason=_("Persetujuan Dokumen Pengukuran Kinerja %(year)s") % {"year": cycle.year},
     )
-    return SignedDocument.objects.create(
+    document = SignedDocument(
         cycle=cycle,
         kind=SignedDocument.Kind.MEASUREMENT,
         title=_("Dokumen Pengukuran Kinerja Tahun %(year)s") % {"year": cycle.year},
@@ -358,6 +358,10 @@ def approve_and_sign(*, cycle: Cycle, actor: User, at: datetime) -> SignedDocume
         certificate_der=certificate.der,
         signed_at=at,
     )
+    # Validated once, here, on bytes the portal made itself; the public page shows this result.
+    document.store_validation(signing.validate_signature(signed, certificate.der), timezone.now())
+    document.save(force_insert=True)
+    return document
 
 
 def signed_description(document: SignedDocument, kind: str = "output") -> dict[str, Any]:
@@ -373,27 +377,77 @@ def signed_description(document: SignedDocument, kind: str = "output") -> dict[s
     }
 
 
+class Verdict:
+    """The three answers an auditor reads on the verification page."""
+
+    VALID = "sah"
+    INVALID = "tidak sah"
+    UNDETERMINED = "tidak dapat dipastikan"
+
+
 @dataclass(frozen=True)
 class Verification:
-    """The answer of the verification page to an uploaded PDF."""
+    """The answer of the verification page to an uploaded file, and the reason for it."""
 
+    verdict: str
+    reason: str
     identical: bool
-    signature_ok: bool
+    uploaded_size: int
     uploaded_sha256: str
 
     @property
     def ok(self) -> bool:
-        return self.identical and self.signature_ok
+        return self.verdict == Verdict.VALID
 
 
-def verify_upload(*, document: SignedDocument, data: bytes) -> Verification:
-    """Whether `data` is exactly the stored signed document and its signature validates."""
-    digest = hashlib.sha256(data).hexdigest()
-    check = signing.check_signature(data, bytes(document.certificate_der))
+def verify_upload(*, document: SignedDocument, file: Any) -> Verification:
+    """Compare an uploaded file with the registered bytes; parse nothing, read the stored result.
+
+    Only size and SHA-256 are computed from the upload (linear, cheap); the signature verdict
+    comes from the validation stored when the document was signed, so a crafted PDF costs no
+    more CPU than hashing its bytes.
+    """
+    digest, size = hashlib.sha256(), 0
+    for chunk in file.chunks() if hasattr(file, "chunks") else [file]:
+        digest.update(chunk)
+        size += len(chunk)
+    uploaded = digest.hexdigest()
+    identical = size == document.size and secrets.compare_digest(uploaded, document.sha256)
+    answer = {"identical": identical, "uploaded_size": size, "uploaded_sha256": uploaded}
+    if not identical:
+        reason = _("Isi berkas berbeda dari dokumen yang terdaftar (SHA-256 tidak cocok).")
+        if size != document.size:
+            reason = _(
+                "Isi berkas berbeda dari dokumen yang terdaftar: ukurannya %(size)d byte, "
+                "dokumen terdaftar %(registered)d byte."
+            ) % {"size": size, "registered": document.size}
+        return Verification(verdict=Verdict.INVALID, reason=reason, **answer)
+    if not document.is_validated:
+        return Verification(
+            verdict=Verdict.UNDETERMINED,
+            reason=_(
+                "Berkas sama persis dengan dokumen terdaftar, tetapi hasil validasi tanda "
+                "tangannya belum tersimpan."
+            ),
+            **answer,
+        )
+    if not document.signature_ok:
+        return Verification(
+            verdict=Verdict.INVALID,
+            reason=_(
+                "Berkas sama persis dengan dokumen terdaftar, tetapi tanda tangannya gagal "
+                "divalidasi: %(problem)s"
+            )
+            % {"problem": document.validation_problem or _("tidak utuh atau tidak valid")},
+            **answer,
+        )
     return Verification(
-        identical=secrets.compare_digest(digest, document.sha256),
-        signature_ok=check.ok,
-        uploaded_sha256=digest,
+        verdict=Verdict.VALID,
+        reason=_(
+            "Berkas sama persis dengan dokumen terdaftar dan tanda tangan elektroniknya utuh "
+            "dan valid."
+        ),
+        **answer,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workflow.models import Cycle, SopDefinition
@@ -189,24 +191,81 @@ def sop_pdf(request: HttpRequest) -> FileResponse:
     return _attachment(BytesIO(pdf), "sop-perencanaan-kinerja.pdf", "application/pdf")
 
 
-@require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest, token: str) -> HttpResponse:
-    """Public: what the QR code opens; checks an uploaded PDF against the signed document."""
-    document = get_object_or_404(
-        SignedDocument.objects.select_related("cycle").defer("pdf"), token=token
+# Bytes of a multipart request beyond the file itself (boundaries, headers, the CSRF token).
+MULTIPART_OVERHEAD = 16 * 1024
+
+
+def _registered_document(token: str) -> SignedDocument | None:
+    return (
+        SignedDocument.objects.select_related("cycle")
+        .defer("pdf", "certificate_der")
+        .filter(token=token)
+        .first()
     )
-    result = None
-    form = VerifyUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        result = services.verify_upload(document=document, data=form.cleaned_data["file"].read())
-    response = render(
-        request,
-        "documents/verify.html",
-        {
-            "document": document,
-            "form": form,
-            "result": result,
-        },
-    )
+
+
+def _verify_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, "documents/verify.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_registered(request: HttpRequest) -> HttpResponse:
+    response = render(request, "documents/not_registered.html", status=404)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """Whether this address asked too often (counted in the cache, per address and method)."""
+    from django_ratelimit.core import is_ratelimited
+
+    post = request.method == "POST"
+    return is_ratelimited(
+        request,
+        group="documents.verify.upload" if post else "documents.verify.page",
+        key="ip",
+        rate=settings.VERIFY_RATE_UPLOAD if post else settings.VERIFY_RATE_PAGE,
+        increment=True,
+    )
+
+
+@csrf_exempt  # checked below by _verify_checked, after the size check: CSRF reads the body
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: what the QR code opens; compares an uploaded file with the registered bytes.
+
+    Everything that refuses runs before the request body is read: an unknown token, too many
+    requests from one address, a body larger than the registered document (or 20 MB).
+    """
+    document = _registered_document(token)
+    if document is None:
+        return _not_registered(request)
+    if _rate_limited(request):
+        response = render(
+            request, "documents/verify_limited.html", {"document": document}, status=429
+        )
+        response["Retry-After"] = "60"
+        return response
+    if request.method == "POST":
+        limit = min(document.size, settings.VERIFY_UPLOAD_MAX_BYTES)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit + MULTIPART_OVERHEAD:
+            context = {"document": document, "form": VerifyUploadForm(max_bytes=limit)}
+            context["too_large"] = {"size": length, "max": limit}
+            return _verify_page(request, context, status=413)
+    return _verify_checked(request, document)
+
+
+@csrf_protect
+def _verify_checked(request: HttpRequest, document: SignedDocument) -> HttpResponse:
+    limit = min(document.size, settings.VERIFY_UPLOAD_MAX_BYTES)
+    result = None
+    form = VerifyUploadForm(request.POST or None, request.FILES or None, max_bytes=limit)
+    if request.method == "POST" and form.is_valid():
+        result = services.verify_upload(document=document, file=form.cleaned_data["file"])
+    return _verify_page(request, {"document": document, "form": form, "result": result})

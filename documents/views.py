@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from io import BytesIO
 
 from django.conf import settings
@@ -19,10 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from workflow.models import Cycle, SopDefinition
 from workflow.selectors import can_view_cycle
 
-from . import selectors, services
+from . import integrity, selectors, services
 from .forms import ArtefactUploadForm, MeasurementFormSet, VerifyUploadForm
 from .models import Artefact, SignedDocument
 from .pdf import render_pdf
+
+logger = logging.getLogger(__name__)
 
 
 def _visible_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
@@ -49,7 +52,26 @@ def artefact_download(request: HttpRequest, pk: int) -> FileResponse:
     artefact = get_object_or_404(Artefact.objects.select_related("cycle"), pk=pk)
     if not can_view_cycle(request.user, artefact.cycle):
         raise Http404
-    return _attachment(artefact.file.open("rb"), artefact.original_name, artefact.content_type)
+    try:
+        handle = integrity.open_checked(artefact)
+    except integrity.FileMissing:
+        return _file_unavailable(request, artefact.cycle, artefact.original_name, missing=True)
+    except integrity.FileChanged:
+        return _file_unavailable(request, artefact.cycle, artefact.original_name, missing=False)
+    return _attachment(handle, artefact.original_name, artefact.content_type)
+
+
+def _file_unavailable(request: HttpRequest, cycle: Cycle, name: str, *, missing: bool):
+    """Refuse a stored file that is gone (410) or no longer the one recorded (409)."""
+    logger.error(
+        "Stored file %s of cycle %s %s", name, cycle.pk, "is missing" if missing else "changed"
+    )
+    return render(
+        request,
+        "documents/file_unavailable.html",
+        {"cycle": cycle, "name": name, "missing": missing},
+        status=410 if missing else 409,
+    )
 
 
 @login_required
@@ -162,7 +184,11 @@ def signed_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(SignedDocument.objects.select_related("cycle"), pk=pk)
     if not can_view_cycle(request.user, document.cycle):
         raise Http404
-    return _attachment(BytesIO(bytes(document.pdf)), document.filename, "application/pdf")
+    try:
+        data = integrity.signed_bytes_checked(document)
+    except integrity.FileChanged:
+        return _file_unavailable(request, document.cycle, document.filename, missing=False)
+    return _attachment(BytesIO(data), document.filename, "application/pdf")
 
 
 @login_required

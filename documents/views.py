@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from io import BytesIO
 
 from django.conf import settings
@@ -198,10 +199,26 @@ def monitoring_report(request: HttpRequest, cycle_id: int) -> FileResponse:
     with translation.override("id"):  # an official document: Indonesian for everyone
         context = selectors.monitoring_report(cycle)
         context["printed_at"] = timezone.now()
+        context["checkpoint"] = _checkpoint_footer()
         pdf = render_pdf("documents/pdf/monitoring.html", context)
     return _attachment(
         BytesIO(pdf), f"monitoring-sop-{cycle.year}-{cycle.pk}.pdf", "application/pdf"
     )
+
+
+def _checkpoint_footer() -> dict[str, object]:
+    """The latest audit checkpoint as the monitoring report's footer names it."""
+    from workflow import audit
+
+    try:
+        checkpoint = audit.latest_checkpoint()
+    except audit.CheckpointInvalid:
+        logger.exception("The latest audit checkpoint does not verify")
+        return {"invalid": True}
+    if checkpoint is None:
+        return {}
+    created = datetime.strptime(checkpoint.created_at, "%Y-%m-%dT%H:%M:%S.%fZ")
+    return {"created_at": created.replace(tzinfo=UTC), "digest": checkpoint.digest}
 
 
 @login_required

@@ -33,7 +33,7 @@ from .models import (
     SignedDocument,
     rating,
 )
-from .pdf import qr_data_uri, render_pdf
+from .pdf import PdfLimitExceeded, qr_data_uri, render_pdf
 from .selectors import average_capaian, group_by_sasaran, measurement_document
 from .storage import discard_uncommitted_files, private_storage, track_written
 from .uploads import CheckedUpload, check_upload
@@ -330,7 +330,10 @@ def approve_and_sign(*, cycle: Cycle, actor: User, at: datetime) -> SignedDocume
     certificate = signing.describe(signer.signing_cert)
     token = secrets.token_urlsafe(24)
     context = measurement_context(cycle, actor, at=at, token=token, issuer=certificate.issuer)
-    pdf = render_pdf("documents/pdf/measurement.html", context)
+    try:
+        pdf = render_pdf("documents/pdf/measurement.html", context)
+    except PdfLimitExceeded as exc:
+        raise ValidationError({SIGNATURE_KEY: [_("Persetujuan ditolak: %s") % exc]}) from None
     signed = signing.sign_pdf(
         pdf,
         signer,
@@ -400,7 +403,7 @@ class Verification:
         return self.verdict == Verdict.VALID
 
 
-def verify_upload(*, document: SignedDocument, file: Any) -> Verification:
+def verify_upload(*, document: SignedDocument, data: bytes | UploadedFile) -> Verification:
     """Compare an uploaded file with the registered bytes; parse nothing, read the stored result.
 
     Only size and SHA-256 are computed from the upload (linear, cheap); the signature verdict
@@ -408,7 +411,7 @@ def verify_upload(*, document: SignedDocument, file: Any) -> Verification:
     more CPU than hashing its bytes.
     """
     digest, size = hashlib.sha256(), 0
-    for chunk in file.chunks() if hasattr(file, "chunks") else [file]:
+    for chunk in [data] if isinstance(data, bytes | bytearray) else data.chunks():
         digest.update(chunk)
         size += len(chunk)
     uploaded = digest.hexdigest()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import wraps
 from io import BytesIO
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from workflow.selectors import can_view_cycle
 from . import integrity, selectors, services
 from .forms import ArtefactUploadForm, MeasurementFormSet, VerifyUploadForm
 from .models import Artefact, SignedDocument
-from .pdf import render_pdf
+from .pdf import PdfLimitExceeded, render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,20 @@ def _visible_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
 
 def _cycle_url(cycle: Cycle) -> str:
     return reverse("workflow:cycle", args=[cycle.pk]) + "#dokumen"
+
+
+def _pdf_within_limits(view):
+    """Answer a PDF that would break the page, time or memory limit with a clear page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PdfLimitExceeded as exc:
+            logger.warning("PDF refused at %s: %s", request.path, exc)
+            return render(request, "documents/pdf_refused.html", {"reason": str(exc)}, status=422)
+
+    return wrapped
 
 
 def _attachment(data, filename: str, content_type: str) -> FileResponse:
@@ -170,6 +185,7 @@ def measurements(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @login_required
+@_pdf_within_limits
 def measurement_draft(request: HttpRequest, cycle_id: int) -> FileResponse:
     """An unsigned preview of the measurement document ("KONSEP"), never the signed one."""
     cycle = _visible_cycle(request, cycle_id)
@@ -193,6 +209,7 @@ def signed_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
+@_pdf_within_limits
 def monitoring_report(request: HttpRequest, cycle_id: int) -> FileResponse:
     """The SOP monitoring table of one cycle as PDF, judgement columns left to the evaluator."""
     cycle = _visible_cycle(request, cycle_id)
@@ -222,6 +239,7 @@ def _checkpoint_footer() -> dict[str, object]:
 
 
 @login_required
+@_pdf_within_limits
 def sop_pdf(request: HttpRequest) -> FileResponse:
     """The SOP document in SOP AP layout, printable."""
     from workflow import selectors as workflow_selectors
@@ -310,5 +328,5 @@ def _verify_checked(request: HttpRequest, document: SignedDocument) -> HttpRespo
     result = None
     form = VerifyUploadForm(request.POST or None, request.FILES or None, max_bytes=limit)
     if request.method == "POST" and form.is_valid():
-        result = services.verify_upload(document=document, file=form.cleaned_data["file"])
+        result = services.verify_upload(document=document, data=form.cleaned_data["file"])
     return _verify_page(request, {"document": document, "form": form, "result": result})

@@ -231,9 +231,8 @@ VERIFY_RATE_UPLOAD = env.str("VERIFY_RATE_UPLOAD", default="10/m")
 VERIFY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 # Signed checkpoints of the chain heads, written by `checkpoint_audit`: keep this folder on other
 # storage than the database (it is what shows a rewrite of the history before a checkpoint).
-AUDIT_CHECKPOINT_DIR = Path(
-    env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "checkpoints"))
-)
+AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "checkpoints")))
 # Generated PDFs: a page count and a time that no document of the SOP comes near.
 PDF_MAX_PAGES = env.int("PDF_MAX_PAGES", default=200)
 PDF_MAX_SECONDS = env.int("PDF_MAX_SECONDS", default=60)
+PDF_MAX_MEMORY_BYTES = env.int("PDF_MAX_MEMORY_BYTES", default=2 * 1024 * 1024 * 1024)

@@ -224,3 +224,10 @@ def test_migration_validates_documents_signed_before_it_once(signed):
     signed.refresh_from_db()
     assert signed.is_validated and signed.signature_ok
     assert signed.validation_signer.startswith("SOP Portal Uji")
+
+
+def test_pages_speak_english_to_who_chose_it(client, signed, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Document not registered" in client.get("/verify/palsu/").content.decode()
+    text = client.get(f"/verify/{signed.token}/").content.decode()
+    assert "Registered document." in text and "Number of signatures in the file" in text

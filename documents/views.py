@@ -297,18 +297,16 @@ def _rate_limited(request: HttpRequest) -> bool:
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     """Public: what the QR code opens; compares an uploaded file with the registered bytes.
 
-    Everything that refuses runs before the request body is read: an unknown token, too many
-    requests from one address, a body larger than the registered document (or 20 MB).
+    Everything that refuses runs before the request body is read: too many requests from one
+    address, an unknown token, a body larger than the registered document (or 20 MB).
     """
+    if _rate_limited(request):
+        response = render(request, "documents/verify_limited.html", status=429)
+        response["Retry-After"] = "60"
+        return response
     document = _registered_document(token)
     if document is None:
         return _not_registered(request)
-    if _rate_limited(request):
-        response = render(
-            request, "documents/verify_limited.html", {"document": document}, status=429
-        )
-        response["Retry-After"] = "60"
-        return response
     if request.method == "POST":
         limit = min(document.size, settings.VERIFY_UPLOAD_MAX_BYTES)
         try:

@@ -231,3 +231,9 @@ def test_pages_speak_english_to_who_chose_it(client, signed, settings):
     assert "Document not registered" in client.get("/verify/palsu/").content.decode()
     text = client.get(f"/verify/{signed.token}/").content.decode()
     assert "Registered document." in text and "Number of signatures in the file" in text
+
+
+def test_guessing_tokens_is_rate_limited_too(client, signed, settings):
+    settings.VERIFY_RATE_PAGE = "2/m"
+    answers = [client.get(f"/verify/geser-{n}/").status_code for n in range(3)]
+    assert answers == [404, 404, 429]

@@ -26,6 +26,12 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def office(people):
     """A cycle with a sealed file and a signed document, and a checkpoint of its chain."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # pg_dump runs in its own connection and cannot see a test's uncommitted rows, and a
+        # restore would need a second database: the PostgreSQL path has its own test below.
+        pytest.skip("the dumpdata path: SQLite")
     cycle = cycle_at(people, State.STEP_8)
     upload_artefact(
         cycle=cycle,

@@ -35,12 +35,10 @@ def crafted_pdf(fields: int = 5000) -> bytes:
     add(1, f"<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[{kids}]>>>>".encode())
     add(2, b"<</Type/Pages/Kids[3 0 R]/Count 1>>")
     add(3, b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>")
+    dictionary = f"<</Type/ObjStm/N {fields}/First {len(head)}/Filter/FlateDecode"
     add(
         objstm,
-        f"<</Type/ObjStm/N {fields}/First {len(head)}/Filter/FlateDecode/Length {len(packed)}>>\n".encode()
-        + b"stream\n"
-        + packed
-        + b"\nendstream",
+        f"{dictionary}/Length {len(packed)}>>\n".encode() + b"stream\n" + packed + b"\nendstream",
     )
     # Cross-reference stream: W [1 4 2]; type 1 = at an offset, type 2 = inside the ObjStm.
     rows = [struct.pack(">BIH", 0, 0, 0xFFFF)]

@@ -11,10 +11,10 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished
 
-        from workflow import step_parts
+        from workflow import audit, step_parts
         from workflow.signals import transition_executing
 
-        from . import forms, receivers
+        from . import forms, integrity, receivers
 
         transition_executing.connect(
             receivers.on_transition_executing, dispatch_uid="documents.transition_executing"
@@ -24,3 +24,4 @@ class DocumentsConfig(AppConfig):
         )
         for part in forms.step_parts():
             step_parts.register(part)
+        audit.register_file_source(integrity.stored_files)

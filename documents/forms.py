@@ -281,14 +281,25 @@ MeasurementFormSet = forms.formset_factory(
 
 
 class VerifyUploadForm(forms.Form):
-    """A PDF that someone wants checked against the document of a verification token."""
+    """A file that someone wants checked against the document of a verification token."""
 
     file = forms.FileField(
         label=_("Berkas PDF"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
     )
 
+    def __init__(self, *args, max_bytes: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if file.size > settings.ARTEFACT_MAX_BYTES:
-            raise ValidationError(_("Berkas terlalu besar."))
+        # Larger than the registered document: it cannot be the same file, whatever it holds.
+        if file.size > self.max_bytes:
+            raise ValidationError(
+                _(
+                    "Berkas lebih besar (%(size)d byte) daripada dokumen terdaftar "
+                    "(%(max)d byte), jadi pasti bukan dokumen ini."
+                )
+                % {"size": file.size, "max": self.max_bytes}
+            )
         return file

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -191,6 +193,26 @@ class SignedDocument(models.Model):
     certificate_serial = models.CharField(_("nomor seri sertifikat"), max_length=80)
     certificate_der = models.BinaryField(_("sertifikat (DER)"))
     signed_at = models.DateTimeField(_("ditandatangani pada"))
+    # The signature as pyHanko found it in the stored bytes, validated once when signed: the
+    # public page shows this and never parses an upload (a crafted PDF costs minutes of CPU).
+    validated_at = models.DateTimeField(_("divalidasi pada"), null=True, blank=True)
+    validation_signature_count = models.PositiveSmallIntegerField(
+        _("jumlah tanda tangan"), null=True, blank=True
+    )
+    validation_intact = models.BooleanField(_("tanda tangan utuh"), null=True)
+    validation_valid = models.BooleanField(_("tanda tangan valid"), null=True)
+    validation_trusted = models.BooleanField(_("sertifikat dipercaya"), null=True)
+    validation_whole_file = models.BooleanField(_("menutupi seluruh berkas"), null=True)
+    validation_signer = models.CharField(
+        _("penanda tangan menurut sertifikat"), max_length=300, blank=True
+    )
+    validation_issuer = models.CharField(
+        _("penerbit menurut sertifikat"), max_length=300, blank=True
+    )
+    validation_signing_time = models.DateTimeField(
+        _("waktu tanda tangan menurut PDF"), null=True, blank=True
+    )
+    validation_problem = models.CharField(_("masalah validasi"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-signed_at"]
@@ -202,6 +224,48 @@ class SignedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.cycle})"
+
+    @property
+    def is_validated(self) -> bool:
+        return self.validated_at is not None
+
+    @property
+    def signature_ok(self) -> bool:
+        """The stored validation found one signature, intact and valid, covering the whole file."""
+        return bool(
+            self.is_validated
+            and self.validation_signature_count == 1
+            and self.validation_intact
+            and self.validation_valid
+            and self.validation_whole_file
+        )
+
+    def store_validation(self, result: Any, at: datetime) -> None:
+        """Copy a signing.SignatureValidation onto the row (not saved)."""
+        self.validated_at = at
+        self.validation_signature_count = result.signature_count
+        self.validation_intact = result.intact
+        self.validation_valid = result.valid
+        self.validation_trusted = result.trusted
+        self.validation_whole_file = result.whole_file
+        self.validation_signer = result.signer[:300]
+        self.validation_issuer = result.issuer[:300]
+        self.validation_signing_time = result.signing_time
+        self.validation_problem = str(result.problem)[:300]
+
+
+VALIDATION_FIELDS = [
+    "validated_at",
+    "validation_signature_count",
+    "validation_intact",
+    "validation_valid",
+    "validation_trusted",
+    "validation_whole_file",
+    "validation_signer",
+    "validation_issuer",
+    "validation_signing_time",
+    "validation_problem",
+]
 
 
 class Distribution(models.Model):

@@ -34,7 +34,7 @@ from .models import (
     SignedDocument,
     rating,
 )
-from .pdf import qr_data_uri, render_pdf
+from .pdf import PdfLimitExceeded, qr_data_uri, render_pdf
 from .selectors import average_capaian, group_by_sasaran, measurement_document
 from .storage import discard_uncommitted_files, private_storage, track_written
 from .uploads import CheckedUpload, check_upload
@@ -565,7 +565,10 @@ def approve_and_sign(*, cycle: Cycle, actor: User, at: datetime) -> SignedDocume
     certificate = signing.describe(signer.signing_cert)
     token = secrets.token_urlsafe(24)
     context = measurement_context(cycle, actor, at=at, token=token, issuer=certificate.issuer)
-    pdf = render_pdf("documents/pdf/measurement.html", context)
+    try:
+        pdf = render_pdf("documents/pdf/measurement.html", context)
+    except PdfLimitExceeded as exc:
+        raise ValidationError({SIGNATURE_KEY: [_("Persetujuan ditolak: %s") % exc]}) from None
     signed = signing.sign_pdf(
         pdf,
         signer,
@@ -573,7 +576,7 @@ def approve_and_sign(*, cycle: Cycle, actor: User, at: datetime) -> SignedDocume
         location=settings.DOCUMENT_PLACE,
         reason=_("Persetujuan Dokumen Pengukuran Kinerja %(year)s") % {"year": cycle.year},
     )
-    return SignedDocument.objects.create(
+    document = SignedDocument(
         cycle=cycle,
         kind=SignedDocument.Kind.MEASUREMENT,
         title=_("Dokumen Pengukuran Kinerja Tahun %(year)s") % {"year": cycle.year},
@@ -593,6 +596,10 @@ def approve_and_sign(*, cycle: Cycle, actor: User, at: datetime) -> SignedDocume
         certificate_der=certificate.der,
         signed_at=at,
     )
+    # Validated once, here, on bytes the portal made itself; the public page shows this result.
+    document.store_validation(signing.validate_signature(signed, certificate.der), timezone.now())
+    document.save(force_insert=True)
+    return document
 
 
 def signed_description(document: SignedDocument, kind: str = "output") -> dict[str, Any]:
@@ -608,27 +615,77 @@ def signed_description(document: SignedDocument, kind: str = "output") -> dict[s
     }
 
 
+class Verdict:
+    """The three answers an auditor reads on the verification page."""
+
+    VALID = "sah"
+    INVALID = "tidak sah"
+    UNDETERMINED = "tidak dapat dipastikan"
+
+
 @dataclass(frozen=True)
 class Verification:
-    """The answer of the verification page to an uploaded PDF."""
+    """The answer of the verification page to an uploaded file, and the reason for it."""
 
+    verdict: str
+    reason: str
     identical: bool
-    signature_ok: bool
+    uploaded_size: int
     uploaded_sha256: str
 
     @property
     def ok(self) -> bool:
-        return self.identical and self.signature_ok
+        return self.verdict == Verdict.VALID
 
 
-def verify_upload(*, document: SignedDocument, data: bytes) -> Verification:
-    """Whether `data` is exactly the stored signed document and its signature validates."""
-    digest = hashlib.sha256(data).hexdigest()
-    check = signing.check_signature(data, bytes(document.certificate_der))
+def verify_upload(*, document: SignedDocument, data: bytes | UploadedFile) -> Verification:
+    """Compare an uploaded file with the registered bytes; parse nothing, read the stored result.
+
+    Only size and SHA-256 are computed from the upload (linear, cheap); the signature verdict
+    comes from the validation stored when the document was signed, so a crafted PDF costs no
+    more CPU than hashing its bytes.
+    """
+    digest, size = hashlib.sha256(), 0
+    for chunk in [data] if isinstance(data, bytes | bytearray) else data.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    uploaded = digest.hexdigest()
+    identical = size == document.size and secrets.compare_digest(uploaded, document.sha256)
+    answer = {"identical": identical, "uploaded_size": size, "uploaded_sha256": uploaded}
+    if not identical:
+        reason = _("Isi berkas berbeda dari dokumen yang terdaftar (SHA-256 tidak cocok).")
+        if size != document.size:
+            reason = _(
+                "Isi berkas berbeda dari dokumen yang terdaftar: ukurannya %(size)d byte, "
+                "dokumen terdaftar %(registered)d byte."
+            ) % {"size": size, "registered": document.size}
+        return Verification(verdict=Verdict.INVALID, reason=reason, **answer)
+    if not document.is_validated:
+        return Verification(
+            verdict=Verdict.UNDETERMINED,
+            reason=_(
+                "Berkas sama persis dengan dokumen terdaftar, tetapi hasil validasi tanda "
+                "tangannya belum tersimpan."
+            ),
+            **answer,
+        )
+    if not document.signature_ok:
+        return Verification(
+            verdict=Verdict.INVALID,
+            reason=_(
+                "Berkas sama persis dengan dokumen terdaftar, tetapi tanda tangannya gagal "
+                "divalidasi: %(problem)s"
+            )
+            % {"problem": document.validation_problem or _("tidak utuh atau tidak valid")},
+            **answer,
+        )
     return Verification(
-        identical=secrets.compare_digest(digest, document.sha256),
-        signature_ok=check.ok,
-        uploaded_sha256=digest,
+        verdict=Verdict.VALID,
+        reason=_(
+            "Berkas sama persis dengan dokumen terdaftar dan tanda tangan elektroniknya utuh "
+            "dan valid."
+        ),
+        **answer,
     )
 
 

@@ -84,19 +84,30 @@ def sign_pdf(pdf: bytes, signer, *, signer_name: str, location: str, reason: str
 
 
 @dataclass(frozen=True)
-class SignatureCheck:
-    """The result of checking a PDF's signature against a trusted certificate."""
+class SignatureValidation:
+    """What pyHanko found in a signed PDF: stored once, at signing time, and shown afterwards."""
 
-    ok: bool
+    signature_count: int
     intact: bool = False
     valid: bool = False
     trusted: bool = False
     whole_file: bool = False
+    signer: str = ""
+    issuer: str = ""
+    signing_time: dt.datetime | None = None
     problem: str = ""
 
+    @property
+    def ok(self) -> bool:
+        return self.signature_count == 1 and self.intact and self.valid and self.whole_file
 
-def check_signature(pdf: bytes, certificate_der: bytes) -> SignatureCheck:
-    """Whether the PDF's only signature is intact, valid, covers the file and chains to the cert."""
+
+def validate_signature(pdf: bytes, certificate_der: bytes) -> SignatureValidation:
+    """Validate the PDF's signature, trusting only the office certificate `certificate_der`.
+
+    Costly on hostile input (a crafted PDF can take minutes): call it only on bytes the portal
+    signed itself, never on an upload.
+    """
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -106,23 +117,28 @@ def check_signature(pdf: bytes, certificate_der: bytes) -> SignatureCheck:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
         if len(signatures) != 1:
-            return SignatureCheck(ok=False, problem=_("PDF tidak memuat tepat satu tanda tangan."))
+            return SignatureValidation(
+                signature_count=len(signatures),
+                problem=_("PDF tidak memuat tepat satu tanda tangan."),
+            )
         root = asn1_x509.Certificate.load(certificate_der)
         status = validate_pdf_signature(
             signatures[0], signer_validation_context=ValidationContext(trust_roots=[root])
         )
     except Exception as exc:
-        return SignatureCheck(
-            ok=False, problem=_("PDF tidak dapat dibaca: %s") % type(exc).__name__
+        return SignatureValidation(
+            signature_count=0, problem=_("PDF tidak dapat dibaca: %s") % type(exc).__name__
         )
-    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    ok = bool(status.intact and status.valid and status.trusted and whole)
-    return SignatureCheck(
-        ok=ok,
-        intact=status.intact,
-        valid=status.valid,
-        trusted=status.trusted,
-        whole_file=whole,
+    cert = status.signing_cert
+    return SignatureValidation(
+        signature_count=1,
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        trusted=bool(status.trusted),
+        whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        signer=_short_name(cert.subject) if cert is not None else "",
+        issuer=_short_name(cert.issuer) if cert is not None else "",
+        signing_time=status.signer_reported_dt,
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
+from functools import wraps
 from io import BytesIO
 from typing import Any
 
@@ -14,15 +17,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workflow.models import Cycle, SopDefinition
 from workflow.selectors import can_view_cycle
 
-from . import selectors, services
+from . import integrity, selectors, services
 from .forms import ArtefactUploadForm, MeasurementFormSet, VerifyUploadForm
 from .models import Artefact, SignedDocument
-from .pdf import render_pdf
+from .pdf import PdfLimitExceeded, render_pdf
+
+logger = logging.getLogger(__name__)
 
 
 def _visible_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
@@ -34,6 +40,20 @@ def _visible_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
 
 def _cycle_url(cycle: Cycle) -> str:
     return reverse("workflow:cycle", args=[cycle.pk]) + "#dokumen"
+
+
+def _pdf_within_limits(view):
+    """Answer a PDF that would break the page, time or memory limit with a clear page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PdfLimitExceeded as exc:
+            logger.warning("PDF refused at %s: %s", request.path, exc)
+            return render(request, "documents/pdf_refused.html", {"reason": str(exc)}, status=422)
+
+    return wrapped
 
 
 def _attachment(data, filename: str, content_type: str) -> FileResponse:
@@ -49,7 +69,26 @@ def artefact_download(request: HttpRequest, pk: int) -> FileResponse:
     artefact = get_object_or_404(Artefact.objects.select_related("cycle"), pk=pk)
     if not can_view_cycle(request.user, artefact.cycle):
         raise Http404
-    return _attachment(artefact.file.open("rb"), artefact.original_name, artefact.content_type)
+    try:
+        handle = integrity.open_checked(artefact)
+    except integrity.FileMissing:
+        return _file_unavailable(request, artefact.cycle, artefact.original_name, missing=True)
+    except integrity.FileChanged:
+        return _file_unavailable(request, artefact.cycle, artefact.original_name, missing=False)
+    return _attachment(handle, artefact.original_name, artefact.content_type)
+
+
+def _file_unavailable(request: HttpRequest, cycle: Cycle, name: str, *, missing: bool):
+    """Refuse a stored file that is gone (410) or no longer the one recorded (409)."""
+    logger.error(
+        "Stored file %s of cycle %s %s", name, cycle.pk, "is missing" if missing else "changed"
+    )
+    return render(
+        request,
+        "documents/file_unavailable.html",
+        {"cycle": cycle, "name": name, "missing": missing},
+        status=410 if missing else 409,
+    )
 
 
 @login_required
@@ -180,6 +219,7 @@ def measurements(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @login_required
+@_pdf_within_limits
 def measurement_draft(request: HttpRequest, cycle_id: int) -> FileResponse:
     """An unsigned preview of the measurement document ("KONSEP"), never the signed one."""
     cycle = _visible_cycle(request, cycle_id)
@@ -195,23 +235,45 @@ def signed_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(SignedDocument.objects.select_related("cycle"), pk=pk)
     if not can_view_cycle(request.user, document.cycle):
         raise Http404
-    return _attachment(BytesIO(bytes(document.pdf)), document.filename, "application/pdf")
+    try:
+        data = integrity.signed_bytes_checked(document)
+    except integrity.FileChanged:
+        return _file_unavailable(request, document.cycle, document.filename, missing=False)
+    return _attachment(BytesIO(data), document.filename, "application/pdf")
 
 
 @login_required
+@_pdf_within_limits
 def monitoring_report(request: HttpRequest, cycle_id: int) -> FileResponse:
     """The SOP monitoring table of one cycle as PDF, judgement columns left to the evaluator."""
     cycle = _visible_cycle(request, cycle_id)
     with translation.override("id"):  # an official document: Indonesian for everyone
         context = selectors.monitoring_report(cycle)
         context["printed_at"] = timezone.now()
+        context["checkpoint"] = _checkpoint_footer()
         pdf = render_pdf("documents/pdf/monitoring.html", context)
     return _attachment(
         BytesIO(pdf), f"monitoring-sop-{cycle.year}-{cycle.pk}.pdf", "application/pdf"
     )
 
 
+def _checkpoint_footer() -> dict[str, object]:
+    """The latest audit checkpoint as the monitoring report's footer names it."""
+    from workflow import audit
+
+    try:
+        checkpoint = audit.latest_checkpoint()
+    except audit.CheckpointInvalid:
+        logger.exception("The latest audit checkpoint does not verify")
+        return {"invalid": True}
+    if checkpoint is None:
+        return {}
+    created = datetime.strptime(checkpoint.created_at, "%Y-%m-%dT%H:%M:%S.%fZ")
+    return {"created_at": created.replace(tzinfo=UTC), "digest": checkpoint.digest}
+
+
 @login_required
+@_pdf_within_limits
 def sop_pdf(request: HttpRequest) -> FileResponse:
     """The SOP document in SOP AP layout, printable."""
     from workflow import selectors as workflow_selectors
@@ -224,24 +286,79 @@ def sop_pdf(request: HttpRequest) -> FileResponse:
     return _attachment(BytesIO(pdf), "sop-perencanaan-kinerja.pdf", "application/pdf")
 
 
-@require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest, token: str) -> HttpResponse:
-    """Public: what the QR code opens; checks an uploaded PDF against the signed document."""
-    document = get_object_or_404(
-        SignedDocument.objects.select_related("cycle").defer("pdf"), token=token
+# Bytes of a multipart request beyond the file itself (boundaries, headers, the CSRF token).
+MULTIPART_OVERHEAD = 16 * 1024
+
+
+def _registered_document(token: str) -> SignedDocument | None:
+    return (
+        SignedDocument.objects.select_related("cycle")
+        .defer("pdf", "certificate_der")
+        .filter(token=token)
+        .first()
     )
-    result = None
-    form = VerifyUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        result = services.verify_upload(document=document, data=form.cleaned_data["file"].read())
-    response = render(
-        request,
-        "documents/verify.html",
-        {
-            "document": document,
-            "form": form,
-            "result": result,
-        },
-    )
+
+
+def _verify_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, "documents/verify.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_registered(request: HttpRequest) -> HttpResponse:
+    response = render(request, "documents/not_registered.html", status=404)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """Whether this address asked too often (counted in the cache, per address and method)."""
+    from django_ratelimit.core import is_ratelimited
+
+    post = request.method == "POST"
+    return is_ratelimited(
+        request,
+        group="documents.verify.upload" if post else "documents.verify.page",
+        key="ip",
+        rate=settings.VERIFY_RATE_UPLOAD if post else settings.VERIFY_RATE_PAGE,
+        increment=True,
+    )
+
+
+@csrf_exempt  # checked below by _verify_checked, after the size check: CSRF reads the body
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: what the QR code opens; compares an uploaded file with the registered bytes.
+
+    Everything that refuses runs before the request body is read: too many requests from one
+    address, an unknown token, a body larger than the registered document (or 20 MB).
+    """
+    if _rate_limited(request):
+        response = render(request, "documents/verify_limited.html", status=429)
+        response["Retry-After"] = "60"
+        return response
+    document = _registered_document(token)
+    if document is None:
+        return _not_registered(request)
+    if request.method == "POST":
+        limit = min(document.size, settings.VERIFY_UPLOAD_MAX_BYTES)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit + MULTIPART_OVERHEAD:
+            context = {"document": document, "form": VerifyUploadForm(max_bytes=limit)}
+            context["too_large"] = {"size": length, "max": limit}
+            return _verify_page(request, context, status=413)
+    return _verify_checked(request, document)
+
+
+@csrf_protect
+def _verify_checked(request: HttpRequest, document: SignedDocument) -> HttpResponse:
+    limit = min(document.size, settings.VERIFY_UPLOAD_MAX_BYTES)
+    result = None
+    form = VerifyUploadForm(request.POST or None, request.FILES or None, max_bytes=limit)
+    if request.method == "POST" and form.is_valid():
+        result = services.verify_upload(document=document, data=form.cleaned_data["file"])
+    return _verify_page(request, {"document": document, "form": form, "result": result})

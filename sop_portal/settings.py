@@ -307,3 +307,22 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware"),
     "workflow.middleware.ChosenLanguageOnlyMiddleware",
 )
+
+# --- Public verification page, audit checkpoints, PDF limits (documents/, workflow/audit) ------
+# The verification page is public (its link sits in every printed QR code): requests per address
+# are counted in the cache (django-ratelimit). LocMemCache counts per worker process; with several
+# gunicorn workers set CACHE_URL to a shared cache (e.g. pymemcache://127.0.0.1:11211).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+VERIFY_RATE_PAGE = env.str("VERIFY_RATE_PAGE", default="60/m")
+VERIFY_RATE_UPLOAD = env.str("VERIFY_RATE_UPLOAD", default="10/m")
+VERIFY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+# Behind a reverse proxy every request comes from the proxy: name the header the proxy sets and
+# overwrites (e.g. HTTP_X_REAL_IP). Empty: REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# Signed checkpoints of the chain heads, written by `checkpoint_audit`: keep this folder on other
+# storage than the database (it is what shows a rewrite of the history before a checkpoint).
+AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "checkpoints")))
+# Generated PDFs: a page count and a time that no document of the SOP comes near.
+PDF_MAX_PAGES = env.int("PDF_MAX_PAGES", default=200)
+PDF_MAX_SECONDS = env.int("PDF_MAX_SECONDS", default=60)
+PDF_MAX_MEMORY_BYTES = env.int("PDF_MAX_MEMORY_BYTES", default=2 * 1024 * 1024 * 1024)

@@ -104,3 +104,10 @@ def reference_data(transactional_db):
     from django.apps import apps
 
     import_module("workflow.migrations.0002_roles_units_sop").forwards(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_dir(settings, tmp_path):
+    """Audit checkpoints of a test go to its own folder, never to the developer's var/."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    return settings.AUDIT_CHECKPOINT_DIR

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from documents.models import MeasurementRow, SignedDocument
-from documents.signing import check_signature
+from documents.signing import validate_signature
 from tests.documents.conftest import cycle_at
 from tests.workflow.helpers import run
 from workflow.models import State
@@ -53,14 +53,14 @@ def test_pdf_links_to_its_verification_page(text, signed):
 
 
 def test_signature_validates_with_pyhanko(signed):
-    check = check_signature(bytes(signed.pdf), bytes(signed.certificate_der))
+    check = validate_signature(bytes(signed.pdf), bytes(signed.certificate_der))
     assert check.ok and check.intact and check.trusted and check.whole_file
 
 
 def test_one_changed_byte_makes_verification_fail(signed):
     data = bytearray(signed.pdf)
     data[len(data) // 3] ^= 0x01  # inside the rendered pages, before the signature
-    assert not check_signature(bytes(data), bytes(signed.certificate_der)).ok
+    assert not validate_signature(bytes(data), bytes(signed.certificate_der)).ok
 
 
 def test_record_of_step_8_vouches_for_the_signed_bytes(people, signed):

@@ -1,7 +1,12 @@
-"""Check the hash chain of every cycle's step records; exit 1 naming the first bad record."""
+"""Check the hash chain of every cycle's step records; exit 1 naming the first bad record.
+
+With --files, also rehash every stored file against its row and the record that sealed it, and
+name each bad one. The chain is checked against the latest signed checkpoint when there is one.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from workflow import audit
 from workflow.audit import verify_cycle
 from workflow.models import Cycle, StepRecord
 
@@ -11,6 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--cycle", type=int, help="Check only this cycle.")
+        parser.add_argument(
+            "--files",
+            action="store_true",
+            help="Also rehash every stored file against its row and its step record.",
+        )
 
     def handle(self, *args, **options) -> None:
         cycles = Cycle.objects.order_by("pk")
@@ -27,6 +37,38 @@ class Command(BaseCommand):
         orphans = StepRecord.objects.exclude(cycle_id__in=Cycle.objects.values("pk")).count()
         if orphans:
             raise CommandError(f"Audit chain broken: {orphans} records belong to no cycle")
-        self.stdout.write(
-            self.style.SUCCESS(f"Audit chain whole: {checked} cycles, {records} records.")
-        )
+        summary = f"Audit chain whole: {checked} cycles, {records} records."
+        summary += self._check_checkpoint(options["cycle"])
+        if options["files"]:
+            summary += self._check_files(cycles)
+        self.stdout.write(self.style.SUCCESS(summary))
+
+    def _check_checkpoint(self, only_cycle: int | None) -> str:
+        try:
+            checkpoint = audit.latest_checkpoint()
+        except audit.CheckpointInvalid as exc:
+            raise CommandError(f"Audit checkpoint invalid: {exc}") from None
+        if checkpoint is None:
+            return " No checkpoint to compare with."
+        breaks = audit.check_against_checkpoint(checkpoint, only_cycle=only_cycle)
+        if breaks:
+            for problem in breaks:
+                self.stderr.write(f"Checkpoint {checkpoint.name}: {problem}")
+            raise CommandError(
+                f"Audit chain disagrees with checkpoint {checkpoint.name}: "
+                f"{len(breaks)} cycle(s) rewritten or cut before it"
+            )
+        return f" Agrees with checkpoint {checkpoint.name} ({checkpoint.created_at})."
+
+    def _check_files(self, cycles) -> str:
+        count = 0
+        problems = []
+        for cycle_id in cycles.values_list("pk", flat=True).iterator(chunk_size=500):
+            found = audit.check_files(cycle_id)
+            problems.extend(found)
+            for problem in found:
+                self.stderr.write(f"Bad file: {problem}")
+            count += 1
+        if problems:
+            raise CommandError(f"Stored files do not match the record: {len(problems)} bad file(s)")
+        return f" Stored files of {count} cycles match their rows and records."

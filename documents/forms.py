@@ -136,8 +136,15 @@ class ArchiveForm(PartForm):
         self.classification_code = self.cycle.sop.classification_code
         self.retention = services.retention_for(self.classification_code)
 
+    def clean_others(self) -> str:
+        text = self.cleaned_data.get("others") or ""
+        services.other_recipients(text)
+        return text
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if "others" in self.errors:
+            return cleaned
         if not cleaned.get("units") and not (cleaned.get("others") or "").strip():
             raise ValidationError(_("Pilih paling sedikit satu penerima distribusi."))
         return cleaned

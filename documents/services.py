@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from workflow import limits
 from workflow.models import Cycle, SopStep, State, StepRecord, Unit, User, step_of_state
 from workflow.roles import Lane, Role
 from workflow.services import available_transitions, transition_custom
@@ -697,6 +698,17 @@ def retention_for(code: str) -> dict[str, Any]:
     return dict(settings.ARCHIVE_RETENTION.get(code, {}))
 
 
+def other_recipients(text: str) -> list[str]:
+    """The other recipients of step 9, one per line; a line too long to store is refused."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if any(len(line) > limits.RECIPIENT_MAX for line in lines):
+        raise ValidationError(
+            _("Setiap penerima lain paling banyak %(limit)s karakter (satu penerima per baris).")
+            % {"limit": limits.RECIPIENT_MAX}
+        )
+    return lines
+
+
 def _clean_archive(data: Mapping[str, Any] | None) -> dict[str, Any]:
     if not data:
         raise ValidationError(
@@ -704,8 +716,12 @@ def _clean_archive(data: Mapping[str, Any] | None) -> dict[str, Any]:
         )
     errors = []
     units = list(data.get("units") or [])
-    others = [line.strip() for line in str(data.get("others") or "").splitlines() if line.strip()]
-    if not units and not others:
+    try:
+        others = other_recipients(str(data.get("others") or ""))
+    except ValidationError as exc:
+        others = []
+        errors.extend(exc.messages)
+    if not units and not others and not errors:
         errors.append(_("Pilih paling sedikit satu penerima distribusi."))
     try:
         copies = int(data.get("copies") or 0)
@@ -747,7 +763,7 @@ def record_archive(
     for name in cleaned["others"]:
         Distribution.objects.create(
             cycle=cycle,
-            recipient=name[:200],
+            recipient=name,
             copies=cleaned["copies"],
             recorded_by=actor,
             recorded_at=at,

@@ -316,11 +316,14 @@ def _rate_limited(request: HttpRequest) -> bool:
     """Whether this address asked too often (counted in the cache, per address and method)."""
     from django_ratelimit.core import is_ratelimited
 
+    from workflow.lockout import client_address
+
     post = request.method == "POST"
     return is_ratelimited(
         request,
         group="documents.verify.upload" if post else "documents.verify.page",
-        key="ip",
+        # The same reading of the client's address as the login lockout (behind proxies too).
+        key=lambda _group, req: client_address(req) or "",
         rate=settings.VERIFY_RATE_UPLOAD if post else settings.VERIFY_RATE_PAGE,
         increment=True,
     )

@@ -316,9 +316,6 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 VERIFY_RATE_PAGE = env.str("VERIFY_RATE_PAGE", default="60/m")
 VERIFY_RATE_UPLOAD = env.str("VERIFY_RATE_UPLOAD", default="10/m")
 VERIFY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
-# Behind a reverse proxy every request comes from the proxy: name the header the proxy sets and
-# overwrites (e.g. HTTP_X_REAL_IP). Empty: REMOTE_ADDR.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 # Signed checkpoints of the chain heads, written by `checkpoint_audit`: keep this folder on other
 # storage than the database (it is what shows a rewrite of the history before a checkpoint).
 AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "checkpoints")))

@@ -435,29 +435,11 @@ def cycle_steps(cycle: Cycle, records: list[StepRecord], units_total: int) -> li
     return result
 
 
-def sop_document(sop: SopDefinition | None = None, cycle: Cycle | None = None) -> dict:
+def sop_document(sop: SopDefinition | None = None) -> dict:
     """What the SOP document shows (header table, procedure table with flowchart), for a page or
-    a PDF; with `cycle`, the flowchart also shows how far that cycle went."""
-    from .flowchart import StepMark, render_procedure
-
-    if cycle is not None:
-        sop = cycle.sop
+    a PDF; the template draws the chart from `steps` (cut into pages for print)."""
     sop = sop or SopDefinition.current()
-    steps = list(sop.steps.all())
-    marks = None
-    step_views = None
-    if cycle is not None:
-        step_views = cycle_steps(cycle, list(cycle.records.all()), Unit.objects.count())
-        marks = {v.step.number: StepMark(v.status, v.label, v.details) for v in step_views}
-    return {
-        "sop": sop,
-        "steps": steps,
-        "cycle": cycle,
-        "step_views": step_views,
-        "flowchart": render_procedure(
-            steps, marks, mutu_baku=True, title=_("Diagram alir %(name)s") % {"name": sop.name}
-        ),
-    }
+    return {"sop": sop, "steps": list(sop.steps.all())}
 
 
 def pending_step_context(cycle: Cycle) -> dict:

@@ -7,28 +7,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0002_signature_validation'),
-        ('workflow', '0006_text_limits'),
+        ("documents", "0002_signature_validation"),
+        ("workflow", "0006_text_limits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='distribution',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('recipient'), 200), name='distribution_recipient_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="distribution",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("recipient"), 200
+                ),
+                name="distribution_recipient_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measurementrow',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('sasaran'), 300), name='measurement_sasaran_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="measurementrow",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("sasaran"), 300
+                ),
+                name="measurement_sasaran_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measurementrow',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('indikator'), 300), name='measurement_indikator_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="measurementrow",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("indikator"), 300
+                ),
+                name="measurement_indikator_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measurementrow',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('satuan'), 50), name='measurement_satuan_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="measurementrow",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("satuan"), 50
+                ),
+                name="measurement_satuan_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
     ]

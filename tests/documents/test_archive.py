@@ -10,6 +10,7 @@ from documents.forms import ArchiveForm
 from documents.models import ArchiveRecord, Distribution, SignedDocument
 from tests.documents.conftest import cycle_at
 from tests.workflow.helpers import run
+from workflow import limits
 from workflow.models import State
 
 
@@ -83,3 +84,32 @@ def test_archive_form_needs_a_recipient(people, at_step_9):
     )
     assert not form.is_valid()
     assert "penerima" in " ".join(form.non_field_errors())
+
+
+def test_an_overlong_other_recipient_is_refused_not_cut(people, at_step_9):
+    form = ArchiveForm(
+        {
+            "a-others": "Bupati Kepulauan Anambas\n" + "p" * (limits.RECIPIENT_MAX + 1),
+            "a-copies": "1",
+            "a-cabinet": "L",
+            "a-shelf": "R",
+            "a-box": "B",
+            "a-folder": "M",
+        },
+        prefix="a",
+        cycle=at_step_9,
+        transition_name="complete_step_9",
+        user=people["staf"],
+    )
+    assert not form.is_valid()
+    assert f"paling banyak {limits.RECIPIENT_MAX} karakter" in " ".join(form.errors["others"])
+    assert not Distribution.objects.filter(cycle=at_step_9).exists()
+
+
+def test_the_service_refuses_an_overlong_other_recipient_too(people, at_step_9):
+    inputs = demo_step_inputs("complete_step_9")
+    archive_key = next(iter(inputs))
+    inputs[archive_key] = {**inputs[archive_key], "others": "p" * (limits.RECIPIENT_MAX + 1)}
+    with pytest.raises(ValidationError, match="paling banyak"):
+        run(at_step_9, "complete_step_9", people["staf"], inputs=inputs)
+    assert not Distribution.objects.filter(cycle=at_step_9).exists()

@@ -6,109 +6,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflow', '0005_signed_sop_text'),
+        ("workflow", "0005_signed_sop_text"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='sopdefinition',
-            name='equipment',
-            field=models.TextField(help_text='Satu per baris.', max_length=4000, verbose_name='peralatan/perlengkapan'),
+            model_name="sopdefinition",
+            name="equipment",
+            field=models.TextField(
+                help_text="Satu per baris.", max_length=4000, verbose_name="peralatan/perlengkapan"
+            ),
         ),
         migrations.AlterField(
-            model_name='sopdefinition',
-            name='legal_basis',
-            field=models.TextField(help_text='Satu peraturan per baris.', max_length=4000, verbose_name='dasar hukum'),
+            model_name="sopdefinition",
+            name="legal_basis",
+            field=models.TextField(
+                help_text="Satu peraturan per baris.", max_length=4000, verbose_name="dasar hukum"
+            ),
         ),
         migrations.AlterField(
-            model_name='sopdefinition',
-            name='qualifications',
-            field=models.TextField(help_text='Satu per baris.', max_length=4000, verbose_name='kualifikasi pelaksana'),
+            model_name="sopdefinition",
+            name="qualifications",
+            field=models.TextField(
+                help_text="Satu per baris.", max_length=4000, verbose_name="kualifikasi pelaksana"
+            ),
         ),
         migrations.AlterField(
-            model_name='sopdefinition',
-            name='recording',
-            field=models.TextField(help_text='Satu per baris.', max_length=4000, verbose_name='pencatatan dan pendataan'),
+            model_name="sopdefinition",
+            name="recording",
+            field=models.TextField(
+                help_text="Satu per baris.",
+                max_length=4000,
+                verbose_name="pencatatan dan pendataan",
+            ),
         ),
         migrations.AlterField(
-            model_name='sopdefinition',
-            name='related_sops',
-            field=models.TextField(blank=True, help_text='Satu per baris.', max_length=4000, verbose_name='keterkaitan'),
+            model_name="sopdefinition",
+            name="related_sops",
+            field=models.TextField(
+                blank=True, help_text="Satu per baris.", max_length=4000, verbose_name="keterkaitan"
+            ),
         ),
         migrations.AlterField(
-            model_name='sopdefinition',
-            name='warning',
-            field=models.TextField(max_length=4000, verbose_name='peringatan'),
+            model_name="sopdefinition",
+            name="warning",
+            field=models.TextField(max_length=4000, verbose_name="peringatan"),
         ),
         migrations.AlterField(
-            model_name='sopstep',
-            name='output',
-            field=models.TextField(max_length=1000, verbose_name='output'),
+            model_name="sopstep",
+            name="output",
+            field=models.TextField(max_length=1000, verbose_name="output"),
         ),
         migrations.AlterField(
-            model_name='sopstep',
-            name='requirement',
-            field=models.TextField(max_length=1000, verbose_name='persyaratan/kelengkapan'),
+            model_name="sopstep",
+            name="requirement",
+            field=models.TextField(max_length=1000, verbose_name="persyaratan/kelengkapan"),
         ),
         migrations.AlterField(
-            model_name='steprecord',
-            name='comment',
-            field=models.TextField(blank=True, max_length=4000, verbose_name='catatan'),
+            model_name="steprecord",
+            name="comment",
+            field=models.TextField(blank=True, max_length=4000, verbose_name="catatan"),
         ),
         migrations.AlterField(
-            model_name='steprecord',
-            name='reason',
-            field=models.TextField(blank=True, max_length=4000, verbose_name='alasan'),
+            model_name="steprecord",
+            name="reason",
+            field=models.TextField(blank=True, max_length=4000, verbose_name="alasan"),
         ),
         migrations.AlterField(
-            model_name='unitreport',
-            name='summary',
-            field=models.TextField(max_length=8000, verbose_name='ringkasan laporan'),
+            model_name="unitreport",
+            name="summary",
+            field=models.TextField(max_length=8000, verbose_name="ringkasan laporan"),
         ),
         migrations.AddConstraint(
-            model_name='sopdefinition',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('legal_basis'), 4000), name='sop_legal_basis_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="sopdefinition",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("legal_basis"), 4000
+                ),
+                name="sop_legal_basis_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sopdefinition',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('qualifications'), 4000), name='sop_qualifications_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="sopdefinition",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("qualifications"), 4000
+                ),
+                name="sop_qualifications_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sopdefinition',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('related_sops'), 4000), name='sop_related_sops_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="sopdefinition",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("related_sops"), 4000
+                ),
+                name="sop_related_sops_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sopdefinition',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('equipment'), 4000), name='sop_equipment_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="sopdefinition",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("equipment"), 4000
+                ),
+                name="sop_equipment_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sopdefinition',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('warning'), 4000), name='sop_warning_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="sopdefinition",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("warning"), 4000
+                ),
+                name="sop_warning_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sopdefinition',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('recording'), 4000), name='sop_recording_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="sopdefinition",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("recording"), 4000
+                ),
+                name="sop_recording_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sopstep',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('requirement'), 1000), name='sop_step_requirement_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="sopstep",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("requirement"), 1000
+                ),
+                name="sop_step_requirement_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sopstep',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('output'), 1000), name='sop_step_output_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="sopstep",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("output"), 1000
+                ),
+                name="sop_step_output_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='steprecord',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('comment'), 4000), name='step_record_comment_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="steprecord",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("comment"), 4000
+                ),
+                name="step_record_comment_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='steprecord',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 4000), name='step_record_reason_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="steprecord",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 4000
+                ),
+                name="step_record_reason_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitreport',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('summary'), 8000), name='unit_report_summary_length', violation_error_message='Teks terlalu panjang untuk disimpan.'),
+            model_name="unitreport",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("summary"), 8000
+                ),
+                name="unit_report_summary_length",
+                violation_error_message="Teks terlalu panjang untuk disimpan.",
+            ),
         ),
     ]

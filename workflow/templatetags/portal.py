@@ -93,6 +93,14 @@ def may_see_dashboard(user) -> bool:
     return rule(user)
 
 
+@register.filter("may_unlock")
+def may_unlock(user) -> bool:
+    """Whether the navigation shows the page of locked logins to `user`."""
+    from workflow.lockout import may_unlock as rule
+
+    return rule(user)
+
+
 @register.inclusion_tag("workflow/_late_badge.html")
 def late_badge(late: bool, due_at=None):
     """The red "Terlambat" badge (a word, not only a colour), or the due time when on time."""

@@ -111,3 +111,13 @@ def checkpoint_dir(settings, tmp_path):
     """Audit checkpoints of a test go to its own folder, never to the developer's var/."""
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
     return settings.AUDIT_CHECKPOINT_DIR
+
+
+@pytest.fixture(autouse=True)
+def forget_files_of_rolled_back_tests():
+    """A test's transaction never commits, so files it wrote stay "pending" in the thread; the
+    next test's request would then look them up in the database (healthz must not)."""
+    yield
+    from documents import storage
+
+    storage._pending.__dict__.pop("names", None)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from documents.signing import create_self_signed_pkcs12
-from tests.workflow.helpers import advance_to, new_cycle, run
+from tests.workflow.helpers import advance_to, new_cycle, past_the_record_trigger, run
 from workflow import audit
 from workflow.audit import record_hash
 from workflow.models import State, StepRecord
@@ -28,18 +28,12 @@ def _checkpoint_files(checkpoint_dir):
     return sorted(p.name for p in checkpoint_dir.glob("checkpoint-*.json"))
 
 
-def _as_table_owner(cursor) -> None:
-    """On PostgreSQL, step past the append-only trigger as the owner of the database could."""
-    if connection.vendor == "postgresql":
-        cursor.execute("SET LOCAL session_replication_role = replica")
-
-
 def _rewrite_history(cycle, seq: int, comment: str) -> None:
     """What someone with write access to the database does: change a record, rehash the rest."""
     rows = list(StepRecord.objects.filter(cycle=cycle).order_by("seq").values())
     previous = rows[seq - 2]["hash"] if seq > 1 else audit.GENESIS
     with connection.cursor() as cursor:
-        _as_table_owner(cursor)
+        past_the_record_trigger(cursor)
         for values in rows[seq - 1 :]:
             if values["seq"] == seq:
                 values["comment"] = comment
@@ -119,7 +113,7 @@ def test_history_rewritten_after_the_checkpoint_cannot_be_shown(people, cycle):
 def test_records_cut_before_the_checkpoint_fail_verify_audit(cycle):
     call_command("checkpoint_audit")
     with connection.cursor() as cursor:
-        _as_table_owner(cursor)
+        past_the_record_trigger(cursor)
         cursor.execute(
             "DELETE FROM workflow_steprecord WHERE cycle_id = %s AND seq = 3", [cycle.pk]
         )

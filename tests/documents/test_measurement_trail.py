@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from documents.services import row_initial, save_measurement_rows
 from tests.documents.conftest import cycle_at
-from tests.workflow.helpers import run
+from tests.workflow.helpers import past_the_record_trigger, run
 from workflow.audit import verify_cycle
 from workflow.models import State, StepRecord
 
@@ -133,6 +133,7 @@ def test_rewriting_a_sealed_table_breaks_the_chain(people):
     table = next(a for a in artefacts if a.get("measurement_table"))
     table["rows"][1]["realisasi"] = "69.5"  # as if the returned table had been right all along
     with connection.cursor() as cursor:
+        past_the_record_trigger(cursor)
         cursor.execute(
             "UPDATE workflow_steprecord SET artefacts = %s WHERE id = %s",
             [json.dumps(artefacts), record.pk],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import connection
+
 from workflow.models import Cycle, State
 from workflow.services import execute_transition, start_cycle
 
@@ -66,3 +68,10 @@ def _state(cycle: Cycle) -> str:
 
 def _fresh(cycle: Cycle) -> Cycle:
     return Cycle.objects.get(pk=cycle.pk)
+
+
+def past_the_record_trigger(cursor) -> None:
+    """On PostgreSQL, step past the append-only trigger as the database's owner could (tests
+    of tampering write records with raw SQL)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL session_replication_role = replica")

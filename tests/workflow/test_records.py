@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import RequestFactory
 
-from tests.workflow.helpers import advance_to, new_cycle, run
+from tests.workflow.helpers import advance_to, new_cycle, past_the_record_trigger, run
 from workflow.audit import GENESIS
 from workflow.models import Cycle, SopStep, State, StepRecord
 from workflow.services import correct_record, execute_transition, start_cycle
@@ -150,12 +150,6 @@ def test_admin_cannot_change_a_cycles_state(people):
     assert "state" in admin.get_readonly_fields(request, new_cycle(people))
 
 
-def _past_the_trigger(cursor) -> None:
-    """On PostgreSQL, step past the append-only trigger as the database's owner could."""
-    if connection.vendor == "postgresql":
-        cursor.execute("SET LOCAL session_replication_role = replica")
-
-
 def test_verify_audit_passes_on_a_whole_chain(people, capsys):
     advance_to(new_cycle(people), people, State.COMPLETED)
     advance_to(new_cycle(people, 2027), people, State.STEP_5)
@@ -180,7 +174,7 @@ def test_verify_audit_names_the_first_record_altered_in_the_database(people, col
     cycle = advance_to(new_cycle(people), people, State.STEP_4)
     victim = cycle.records.get(seq=2)
     with connection.cursor() as cursor:
-        _past_the_trigger(cursor)
+        past_the_record_trigger(cursor)
         sql = f"UPDATE workflow_steprecord SET {column} = {value} WHERE id = %s"  # noqa: S608
         cursor.execute(sql, [victim.pk])
     with pytest.raises(CommandError, match=rf"record #{victim.pk} \(cycle {cycle.pk}, seq 2\)"):
@@ -190,7 +184,7 @@ def test_verify_audit_names_the_first_record_altered_in_the_database(people, col
 def test_verify_audit_notices_the_newest_records_cut_off(people):
     cycle = advance_to(new_cycle(people), people, State.STEP_4)
     with connection.cursor() as cursor:
-        _past_the_trigger(cursor)
+        past_the_record_trigger(cursor)
         cursor.execute(
             "DELETE FROM workflow_steprecord WHERE cycle_id = %s AND seq = 3", [cycle.pk]
         )
@@ -201,7 +195,7 @@ def test_verify_audit_notices_the_newest_records_cut_off(people):
 def test_verify_audit_notices_a_record_removed_from_the_middle(people):
     cycle = advance_to(new_cycle(people), people, State.STEP_4)
     with connection.cursor() as cursor:
-        _past_the_trigger(cursor)
+        past_the_record_trigger(cursor)
         cursor.execute(
             "DELETE FROM workflow_steprecord WHERE cycle_id = %s AND seq = 2", [cycle.pk]
         )

@@ -29,18 +29,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+
+from _people import inspektur_with_cycle  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from documents import signing  # noqa: E402
 from documents.demo import DEMO_MEASUREMENT_ROWS  # noqa: E402
-from documents.models import MeasurementRow  # noqa: E402
 from documents.pdf import render_pdf  # noqa: E402
 from documents.services import measurement_context  # noqa: E402
-from workflow.models import Golongan, User  # noqa: E402
-from workflow.roles import Role  # noqa: E402
-from workflow.services import start_cycle  # noqa: E402
 
 ROWS = 25
 WARM_UP = 3
@@ -48,33 +44,15 @@ RUNS = 15
 
 
 def _setup():
-    call_command("migrate", verbosity=0)
-    call_command("create_signing_cert", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    inspektur = User.objects.create(
-        username="inspektur",
-        full_name="YUNIZAR, S.E., M.P., CGCAE",
-        nip="197006231998031009",
-        golongan=Golongan.IV_C,
-        jabatan="Inspektur",
-    )
-    inspektur.groups.add(Group.objects.get(name=Role.INSPEKTUR))
-    cycle = start_cycle(title="Perencanaan Kinerja Tahun 2026", year=2026, actor=inspektur)
-    now = timezone.now()
-    MeasurementRow.objects.bulk_create(
-        MeasurementRow(
-            cycle=cycle,
-            order=n,
-            updated_by=inspektur,
-            updated_at=now,
-            **{
-                **DEMO_MEASUREMENT_ROWS[n % 5],
-                "sasaran": f"Sasaran {n // 3 + 1}",
-                "target": DEMO_MEASUREMENT_ROWS[n % 5]["target"] + Decimal(n),
-            },
-        )
+    rows = (
+        {
+            **DEMO_MEASUREMENT_ROWS[n % 5],
+            "sasaran": f"Sasaran {n // 3 + 1}",
+            "target": DEMO_MEASUREMENT_ROWS[n % 5]["target"] + Decimal(n),
+        }
         for n in range(ROWS)
     )
-    return cycle, inspektur
+    return inspektur_with_cycle(rows)
 
 
 def _stats(name: str, values: list[float]) -> None:

@@ -29,43 +29,25 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth.models import AnonymousUser, Group  # noqa: E402
+from _people import inspektur_with_cycle  # noqa: E402
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from documents.demo import DEMO_MEASUREMENT_ROWS  # noqa: E402
-from documents.models import MeasurementRow, SignedDocument  # noqa: E402
+from documents.models import SignedDocument  # noqa: E402
 from documents.services import approve_and_sign  # noqa: E402
 from documents.views import verify  # noqa: E402
 from tests.documents.crafted_pdf import crafted_pdf  # noqa: E402
-from workflow.models import Golongan, User  # noqa: E402
-from workflow.roles import Role  # noqa: E402
-from workflow.services import start_cycle  # noqa: E402
 
 RUNS = 5
 TWENTY_MB = 20 * 1024 * 1024
 
 
 def _signed_document() -> SignedDocument:
-    call_command("migrate", verbosity=0)
-    call_command("create_signing_cert", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    inspektur = User.objects.create(
-        username="inspektur",
-        full_name="YUNIZAR, S.E., M.P., CGCAE",
-        nip="197006231998031009",
-        golongan=Golongan.IV_C,
-        jabatan="Inspektur",
-    )
-    inspektur.groups.add(Group.objects.get(name=Role.INSPEKTUR))
-    cycle = start_cycle(title="Perencanaan Kinerja Tahun 2026", year=2026, actor=inspektur)
-    now = timezone.now()
-    MeasurementRow.objects.bulk_create(
-        MeasurementRow(cycle=cycle, order=n, updated_by=inspektur, updated_at=now, **row)
-        for n, row in enumerate(DEMO_MEASUREMENT_ROWS, start=1)
-    )
-    return approve_and_sign(cycle=cycle, actor=inspektur, at=now)
+    cycle, inspektur = inspektur_with_cycle(DEMO_MEASUREMENT_ROWS)
+    return approve_and_sign(cycle=cycle, actor=inspektur, at=timezone.now())
 
 
 def _cpu(document: SignedDocument, data: bytes) -> tuple[float, int]:

@@ -146,6 +146,8 @@ def main() -> None:
         "DJANGO_MEDIA_ROOT": str(tmp / "media"),
         "DJANGO_STATIC_ROOT": str(tmp / "static"),
         "SIGNING_PKCS12_PATH": str(tmp / "signer.p12"),
+        # Without debug the portal refuses a key without a passphrase: a throw-away one.
+        "SIGNING_PKCS12_PASSPHRASE": os.urandom(16).hex(),
         "DEMO_PASSWORD": PASSWORD,
     }
     dev = {**env, "DJANGO_DEBUG": "1"}

@@ -442,13 +442,15 @@ def sop_document(sop: SopDefinition | None = None) -> dict:
     return {"sop": sop, "steps": list(sop.steps.all())}
 
 
-def pending_step_context(cycle: Cycle) -> dict:
+def pending_step_context(cycle: Cycle, statuses: list[UnitReportStatus] | None = None) -> dict:
     """What the actors of the pending step must see first: the return that sent the step back
-    (who, when, why) and, at step 5, which units have reported (who, when) and which not."""
+    (who, when, why) and, at step 5, which units have reported (who, when) and which not.
+    `statuses` are the cycle's unit reports when the caller has read them already."""
     context: dict = {"returned": returns_in_force([cycle.pk]).get(cycle.pk)}
     step = cycle.current_step
     if step is not None and step.lane == Lane.UNIT_HEAD:
-        statuses = unit_report_status([cycle.pk])[cycle.pk]
+        if statuses is None:
+            statuses = unit_report_status([cycle.pk])[cycle.pk]
         context["unit_status"] = statuses
         context["units_missing"] = units_not_reported(statuses)
     return context
@@ -459,19 +461,18 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
     from .flowchart import StepMark, render_procedure
 
     records = list(cycle.records.select_related("unit").order_by("seq"))
-    units = list(Unit.objects.all())
-    step_views = cycle_steps(cycle, records, len(units))
+    statuses = unit_report_status([cycle.pk])[cycle.pk]
+    step_views = cycle_steps(cycle, records, len(statuses))
     marks = {v.step.number: StepMark(v.status, v.label, v.details) for v in step_views}
-    reports = {r.unit_id: r for r in cycle.unit_reports.select_related("reported_by")}
     return {
-        **pending_step_context(cycle),
+        **pending_step_context(cycle, statuses),
         "cycle": cycle,
         "step_views": step_views,
         "percent": progress_percent(cycle),
         "late": cycle.is_late(),
         "records": list(reversed(records)),
         "correctable": {r.pk for r in records if r.may_be_corrected_by(user)},
-        "unit_reports": [(unit, reports.get(unit.pk)) for unit in units],
+        "unit_reports": statuses,
         "team": list(cycle.team.all()),
         "actions": cycle_actions(cycle, user),
         "flowchart": render_procedure(

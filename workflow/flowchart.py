@@ -22,16 +22,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .models import Cycle, SopStep, step_of_state
-from .roles import LANE_COLUMNS, Lane
+from .models import SopLane, SopStep
+from .roles import UNIT_HEAD_ROLES
 
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 LINE_COLOUR = "#212529"
 GRID_COLOUR = "#6c757d"
 HEADER_FILL = "#e9ecef"
 
-# A lane that is not a column of the signed table is drawn across the columns it stands for.
-LANE_SPAN = {Lane.UNIT_HEAD: (Lane.SEKRETARIS, Lane.IRBAN)}
 
 # Status of a step in a cycle -> (fill, stroke, stroke width, mark inside the symbol).
 STATUS_STYLE = {
@@ -176,15 +174,32 @@ class StepText:
     status: str = ""
 
 
-def return_edges() -> list[tuple[int, int]]:
-    """(from step, to step) of every return transition, read from the state machine."""
-    edges = []
-    for t in Cycle._meta.get_field("state").get_all_transitions(Cycle):
-        if t.custom.get("kind") == "return":
-            source, target = step_of_state(str(t.source)), step_of_state(str(t.target))
-            if source and target:
-                edges.append((source, target))
-    return sorted(set(edges))
+def return_edges(steps: Sequence[SopStep]) -> list[tuple[int, int]]:
+    """(from step, to step) of every return (Tidak) of the SOP, read from its decisions."""
+    return sorted((s.number, s.return_to) for s in steps if s.is_decision and s.return_to)
+
+
+def _heads_units(lane: SopLane) -> bool:
+    return lane.holder == SopLane.Holder.ROLE and lane.role in UNIT_HEAD_ROLES
+
+
+def lane_columns(lanes: Sequence[SopLane]) -> list[SopLane]:
+    """The executor columns of the signed table, in order. A unit-head lane is no column of its
+    own when the table has columns of the roles that head units: it is drawn across them."""
+    if any(_heads_units(lane) for lane in lanes):
+        return [lane for lane in lanes if lane.holder != SopLane.Holder.UNIT_HEAD]
+    return list(lanes)
+
+
+def lane_span(lane: SopLane, columns: Sequence[SopLane]) -> list[str]:
+    """The codes of the columns a lane's symbols are drawn in (a unit-head lane: the columns of
+    the roles that head units, when it has no column of its own)."""
+    codes = [column.code for column in columns]
+    if lane.code in codes:
+        return [lane.code]
+    if lane.holder == SopLane.Holder.UNIT_HEAD:
+        return [column.code for column in columns if _heads_units(column)]
+    return []
 
 
 def time_as_signed(step: SopStep) -> str:
@@ -193,8 +208,8 @@ def time_as_signed(step: SopStep) -> str:
 
 
 def lane_label(step: SopStep) -> str:
-    """The executor of a step in words (the portal's reading for steps 2-9)."""
-    return str(Lane(step.lane).label)
+    """The executor of a step in words (the lane's name as the SOP writes it)."""
+    return step.lane.name
 
 
 def branches(step: SopStep, steps: Sequence[SopStep]) -> list[str]:
@@ -206,7 +221,7 @@ def branches(step: SopStep, steps: Sequence[SopStep]) -> list[str]:
     words = []
     if later:
         words.append(_("Ya: lanjut ke langkah %(n)s") % {"n": later[0]})
-    for source, target in return_edges():
+    for source, target in return_edges(steps):
         if source == step.number:
             words.append(_("Tidak: kembali ke langkah %(n)s") % {"n": target})
     return words
@@ -304,6 +319,7 @@ class _Table:
 
     def __init__(
         self,
+        lanes: Sequence[SopLane],
         steps: Sequence[SopStep],
         marks: dict[int, StepMark] | None,
         *,
@@ -312,16 +328,18 @@ class _Table:
     ) -> None:
         self.layout = layout
         self.steps = sorted(steps, key=lambda s: s.number)
+        self.returns = return_edges(self.steps)
         self.marks = marks
         self.mutu_baku = mutu_baku
-        self.lanes = list(LANE_COLUMNS)
+        self.columns = lane_columns(sorted(lanes, key=lambda lane: (lane.order, lane.pk or 0)))
+        self.lanes = [lane.code for lane in self.columns]
         widths = layout.widths
         columns: list[tuple[str, str, float]] = [
             ("no", pgettext("nomor urut", "No"), widths["no"]),
             ("title", _("Uraian Prosedur"), widths["title"]),
         ]
         columns += [
-            (f"lane:{lane}", str(Lane(lane).label), layout.lane_width) for lane in self.lanes
+            (f"lane:{lane.code}", lane.name, layout.lane_width) for lane in self.columns
         ]
         if mutu_baku:
             columns += [
@@ -390,7 +408,7 @@ class _Table:
 
     def lane_centre(self, step: SopStep) -> tuple[float, float]:
         """The centre x of a step's symbol, and how far it spans across lanes."""
-        span = LANE_SPAN.get(step.lane, (step.lane,))
+        span = lane_span(step.lane, self.columns)
         half = self.layout.lane_width / 2
         centres = [self.x_of[f"lane:{lane}"] + half for lane in span if lane in self.lanes]
         if not centres:
@@ -532,7 +550,7 @@ class _Table:
 
         lane_x0, lane_x1 = self.lane_x0, self.lane_x1
         used_ports: set[tuple[int, str]] = set()
-        for source, target in return_edges():
+        for source, target in self.returns:
             if source not in shapes or target not in shapes:
                 continue
             ss, st = shapes[source], shapes[target]
@@ -631,6 +649,7 @@ def _description(table: _Table) -> str:
 
 
 def render_procedure(
+    lanes: Sequence[SopLane],
     steps: Sequence[SopStep],
     marks: dict[int, StepMark] | None = None,
     *,
@@ -641,7 +660,7 @@ def render_procedure(
     """The procedure table of the SOP as one inline SVG (for a screen); with `marks`, the state of
     a cycle's steps. It is an image with a name and a description in words; `described_by` names
     the id of the text table of the steps beside it."""
-    table = _Table(steps, marks, mutu_baku=mutu_baku, layout=SCREEN)
+    table = _Table(lanes, steps, marks, mutu_baku=mutu_baku, layout=SCREEN)
     total_h = table.header_h + sum(table.row_h.values())
     svg = _Svg(SCREEN)
     svg.rect(0, 0, table.total_w, total_h, fill="#ffffff", stroke=LINE_COLOUR, sw=1)
@@ -666,7 +685,7 @@ def _page_breaks(table: _Table, capacity: float) -> list[list[SopStep]]:
     splitting a return loop (a Tidak arrow stays on one page) when a page can hold it."""
     steps = table.steps
     band = table.layout.connector_band
-    loops = [(min(a, b), max(a, b)) for a, b in return_edges()]
+    loops = [(min(a, b), max(a, b)) for a, b in table.returns]
 
     def splits_loop(after: int) -> bool:
         return any(low <= after < high for low, high in loops)
@@ -698,7 +717,7 @@ def _draw_returns_across_pages(table: _Table, svg: _Svg, shapes: dict[int, _Shap
     """A return (Tidak) whose two steps landed on different pages: an off-page connector beside
     each end names the step at the other end, so that no branch is lost in print."""
     cw, ch = PRINT.connector
-    for source, target in return_edges():
+    for source, target in table.returns:
         if (source in shapes) == (target in shapes):
             continue  # both on this page (drawn as an arrow) or neither
         outgoing = source in shapes
@@ -732,11 +751,11 @@ def _draw_returns_across_pages(table: _Table, svg: _Svg, shapes: dict[int, _Shap
 
 
 def render_procedure_pages(
-    steps: Sequence[SopStep], *, height_mm: float = PRINT_HEIGHT_MM
+    lanes: Sequence[SopLane], steps: Sequence[SopStep], *, height_mm: float = PRINT_HEIGHT_MM
 ) -> list[ProcedurePage]:
     """The procedure table for print, cut into A4-landscape pages: the header repeats on each
     page and an off-page connector (pentagon, with the step it leads to) marks each break."""
-    table = _Table(steps, None, mutu_baku=True, layout=PRINT)
+    table = _Table(lanes, steps, None, mutu_baku=True, layout=PRINT)
     scale = PRINT_WIDTH_MM / table.total_w  # millimetres per unit
     chunks = _page_breaks(table, height_mm / scale)
     band = PRINT.connector_band
@@ -814,6 +833,6 @@ def render_procedure_pages(
     return pages
 
 
-def lane_labels(lanes: Iterable[str] = LANE_COLUMNS) -> list[str]:
+def lane_labels(lanes: Iterable[SopLane]) -> list[str]:
     """The column titles of the executor lanes, in the order of the signed table."""
-    return [str(Lane(lane).label) for lane in lanes]
+    return [lane.name for lane in lane_columns(list(lanes))]

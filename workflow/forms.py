@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .limits import COMMENT_MAX, REASON_MAX, REPORT_MAX, too_long_errors
-from .models import Cycle, User
+from .models import COMPLETE, Cycle, SopDefinition, User
 from .selectors import transition_kind
+from .services import names_team
 
 
 class _Helped:
@@ -109,11 +110,11 @@ class ReasonForm(StepForm):
         return {**super().service_kwargs(), "reason": self.cleaned_data["reason"]}
 
 
-def step_form_class(transition_name: str) -> type[StepForm]:
-    """The form of a transition, by what it does."""
-    if transition_name == "complete_step_2":
-        return TeamStepForm
+def step_form_class(cycle: Cycle, transition_name: str) -> type[StepForm]:
+    """The form of a transition, by what it does (and whether its step names the team)."""
     kind = transition_kind(transition_name)
+    if kind == COMPLETE and names_team(cycle, kind):
+        return TeamStepForm
     if kind == "report":
         return UnitReportForm
     if kind in ("return", "cancel"):
@@ -121,18 +122,34 @@ def step_form_class(transition_name: str) -> type[StepForm]:
     return StepForm
 
 
-class StartCycleForm(_Helped, forms.Form):
-    """The Inspektur opens a new cycle of the procedure ("Mulai")."""
+class _SopChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SopDefinition) -> str:
+        return f"{obj.name} ({obj.number})"
 
+
+class StartCycleForm(_Helped, forms.Form):
+    """The Inspektur opens a new cycle of an SOP in force ("Mulai")."""
+
+    sop = _SopChoice(
+        label=_("SOP"),
+        queryset=SopDefinition.objects.published().order_by("name", "code"),
+        empty_label=None,
+        to_field_name="code",
+    )
     title = forms.CharField(
         label=_("Judul siklus"), max_length=200, error_messages=too_long_errors()
     )
     year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, initial_sop: str | None = None, **kwargs) -> None:
         year = timezone.localdate().year
-        kwargs.setdefault(
-            "initial", {"year": year, "title": _("Perencanaan Kinerja Tahun %(y)s") % {"y": year}}
-        )
         super().__init__(*args, **kwargs)
+        sops = list(self.fields["sop"].queryset)
+        sop = next((s for s in sops if s.code == initial_sop), sops[0] if sops else None)
+        if sop is not None and not self.is_bound:
+            self.initial.setdefault("sop", sop.code)
+            self.initial.setdefault(
+                "title", _("%(name)s Tahun %(y)s") % {"name": sop.name, "y": year}
+            )
+        self.initial.setdefault("year", year)
         self._set_helper()

@@ -14,15 +14,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from . import limits
 from .clock import DAYS, HOURS, MINUTES, TimeStandard
 from .nip import format_nip, normalise_nip, validate_nip
-from .roles import ROLE_OF_LANE, UNIT_HEAD_ROLES, Lane, Role
-
-PROCEDURE_CODE = "perencanaan-kinerja"
-STEP_COUNT = 9
+from .roles import Role
 
 
 class Unit(models.Model):
@@ -124,10 +121,35 @@ class LocalDayOff(models.Model):
         return f"{self.date:%Y-%m-%d} {self.description}"
 
 
-class SopDefinition(models.Model):
-    """The header of a signed SOP document (SOP AP format); its steps hang below it."""
+class SopDefinitionQuerySet(models.QuerySet):
+    def published(self) -> SopDefinitionQuerySet:
+        """The revision in force of every SOP: the ones a new cycle may start from."""
+        return self.filter(status=SopDefinition.Status.PUBLISHED)
 
-    code = models.SlugField(_("kode"), unique=True)
+
+class SopDefinition(models.Model):
+    """One revision of a signed SOP (SOP AP format): its header; lanes and steps hang below it.
+
+    Cycles keep the revision they started with; editing an SOP that has cycles makes a new
+    revision, and publishing it supersedes the one in force.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("konsep")
+        PUBLISHED = "published", _("berlaku")
+        SUPERSEDED = "superseded", _("diganti revisi baru")
+
+    code = models.SlugField(_("kode"))
+    revision = models.PositiveSmallIntegerField(_("revisi"), default=1)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("diberlakukan pada"), null=True, blank=True)
+    is_example = models.BooleanField(
+        _("contoh"),
+        default=False,
+        help_text=_("Contoh cara menulis SOP di portal, bukan SOP yang ditandatangani kantor."),
+    )
     organisation = models.CharField(_("instansi"), max_length=200)
     number = models.CharField(_("nomor SOP"), max_length=100)
     name = models.CharField(_("nama SOP"), max_length=200)
@@ -168,25 +190,46 @@ class SopDefinition(models.Model):
         max_length=limits.SOP_TEXT_MAX,
         help_text=_("Satu per baris."),
     )
+    # Not signed text: how the portal reads what the signed copy leaves open, printed apart.
+    reading_notes = models.TextField(
+        _("catatan pembacaan portal"),
+        max_length=limits.SOP_TEXT_MAX,
+        blank=True,
+        help_text=_("Bukan bagian dari teks SOP yang ditandatangani. Satu catatan per baris."),
+    )
+
+    objects = SopDefinitionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "-revision"]
         constraints = [
-            limits.length_constraint(field, limits.SOP_TEXT_MAX, f"sop_{field}_length")
-            for field in (
-                "legal_basis",
-                "qualifications",
-                "related_sops",
-                "equipment",
-                "warning",
-                "recording",
-            )
+            models.UniqueConstraint(fields=["code", "revision"], name="one_sop_revision_number"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(status="published"),
+                name="one_published_revision_per_sop",
+            ),
+            *(
+                limits.length_constraint(field, limits.SOP_TEXT_MAX, f"sop_{field}_length")
+                for field in (
+                    "legal_basis",
+                    "qualifications",
+                    "related_sops",
+                    "equipment",
+                    "warning",
+                    "recording",
+                )
+            ),
         ]
         verbose_name = _("definisi SOP")
         verbose_name_plural = _("definisi SOP")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.number})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
     @staticmethod
     def _lines(text: str) -> list[str]:
@@ -213,6 +256,10 @@ class SopDefinition(models.Model):
         return self._lines(self.recording)
 
     @property
+    def reading_notes_list(self) -> list[str]:
+        return self._lines(self.reading_notes)
+
+    @property
     def approver_nip_display(self) -> str:
         return format_nip(self.approver_nip)
 
@@ -222,8 +269,49 @@ class SopDefinition(models.Model):
         return self.number.split("/", 1)[0].strip()
 
     @classmethod
-    def current(cls) -> SopDefinition:
-        return cls.objects.get(code=PROCEDURE_CODE)
+    def in_force(cls, code: str) -> SopDefinition:
+        """The published revision of the SOP `code` (DoesNotExist when none is)."""
+        return cls.objects.published().get(code=code)
+
+    def has_cycles(self) -> bool:
+        return self.cycles.exists()
+
+
+class SopLane(models.Model):
+    """An executor column of an SOP's procedure table, and who holds it."""
+
+    class Holder(models.TextChoices):
+        ROLE = "role", _("pemegang peran")
+        TEAM = "team", _("tim siklus (ditunjuk pada langkah sebelumnya)")
+        UNIT_HEAD = "unit_head", _("kepala setiap unit, untuk unitnya sendiri")
+
+    sop = models.ForeignKey(SopDefinition, on_delete=models.CASCADE, related_name="lanes")
+    code = models.SlugField(_("kode"), max_length=30)
+    name = models.CharField(_("nama (seperti ditandatangani)"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("urutan kolom"), default=0)
+    holder = models.CharField(_("pemegang"), max_length=10, choices=Holder.choices)
+    role = models.CharField(
+        _("peran"),
+        max_length=150,
+        blank=True,
+        help_text=_("Nama grup pegawai yang memegang kolom ini (hanya untuk pemegang peran)."),
+    )
+
+    class Meta:
+        ordering = ["sop", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["sop", "code"], name="unique_lane_code_per_sop"),
+            models.CheckConstraint(
+                condition=models.Q(holder="role", role__gt="")
+                | (~models.Q(holder="role") & models.Q(role="")),
+                name="lane_role_only_for_role_holder",
+            ),
+        ]
+        verbose_name = _("kolom pelaksana")
+        verbose_name_plural = _("kolom pelaksana")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class SopStep(models.Model):
@@ -231,10 +319,30 @@ class SopStep(models.Model):
 
     TIME_UNITS = [(MINUTES, _("menit")), (HOURS, _("jam")), (DAYS, _("hari"))]
 
+    class Kind(models.TextChoices):
+        TASK = "task", _("tugas (satu orang menyelesaikan)")
+        PER_UNIT = "per_unit", _("per unit (setiap unit melapor)")
+        DECISION = "decision", _("keputusan (Ya/Tidak)")
+
     sop = models.ForeignKey(SopDefinition, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField(_("nomor langkah"))
     title = models.CharField(_("uraian prosedur"), max_length=300)
-    lane = models.CharField(_("pelaksana"), max_length=20, choices=Lane.choices)
+    lane = models.ForeignKey(
+        SopLane, verbose_name=_("pelaksana"), on_delete=models.PROTECT, related_name="steps"
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.TASK)
+    return_to = models.PositiveSmallIntegerField(
+        _("dikembalikan ke langkah"),
+        null=True,
+        blank=True,
+        help_text=_("Hanya untuk keputusan: langkah sebelumnya yang dikerjakan ulang (Tidak)."),
+    )
+    capabilities = models.JSONField(
+        _("kemampuan"),
+        default=list,
+        blank=True,
+        help_text=_("Kemampuan tambahan langkah, mis. menandatangani dokumen."),
+    )
     requirement = models.TextField(
         _("persyaratan/kelengkapan"), max_length=limits.SOP_STEP_TEXT_MAX
     )
@@ -257,10 +365,12 @@ class SopStep(models.Model):
         blank=True,
         help_text=_("Daftar nama berkas yang diunggah pada langkah ini."),
     )
-    is_decision = models.BooleanField(
-        _("titik keputusan"),
+    # "Peringatan" of the SOP header names what goes wrong when this step is late: the dashboard
+    # calls its lateness out first.
+    is_warned = models.BooleanField(
+        _("disebut dalam peringatan"),
         default=False,
-        help_text=_("Langkah pemeriksaan: diteruskan (Ya) atau dikembalikan (Tidak)."),
+        help_text=_("Keterlambatan langkah ini disebut dalam Peringatan SOP."),
     )
     note = models.CharField(_("keterangan"), max_length=200, blank=True)
 
@@ -283,6 +393,21 @@ class SopStep(models.Model):
     def time_standard(self) -> TimeStandard:
         return TimeStandard(self.time_amount, self.time_unit)
 
+    @property
+    def is_decision(self) -> bool:
+        return self.kind == self.Kind.DECISION
+
+    @property
+    def is_per_unit(self) -> bool:
+        return self.kind == self.Kind.PER_UNIT
+
+    def has_capability(self, code: str) -> bool:
+        return code in (self.capabilities or [])
+
+    @property
+    def state(self) -> str:
+        return State.for_step(self.number)
+
     def clean(self) -> None:
         super().clean()
         # Each name becomes the label of an uploaded file (Artefact.label).
@@ -292,66 +417,23 @@ class SopStep(models.Model):
             limits.check_length("artefacts", label, limits.ARTEFACT_LABEL_MAX)
 
 
-class StepCustom(Mapping):
-    """The `custom=` of a step transition, read from the SOP definition when asked."""
-
-    keys_ = ("step", "lane", "title", "time_standard", "input", "output", "artefacts")
-
-    def __init__(self, number: int, kind: str = "complete") -> None:
-        self.number = number
-        self.kind = kind
-
-    def __bool__(self) -> bool:
-        return True
-
-    def _read(self) -> dict[str, Any]:
-        step = SopStep.objects.get(sop__code=PROCEDURE_CODE, number=self.number)
-        return {
-            "step": step.number,
-            "kind": self.kind,
-            "lane": step.lane,
-            "title": step.title,
-            "time_standard": step.time_standard,
-            "input": step.requirement,
-            "output": step.output,
-            "artefacts": list(step.artefacts),
-        }
-
-    def __getitem__(self, key: str) -> Any:
-        if key == "step":
-            return self.number
-        if key == "kind":
-            return self.kind
-        return self._read()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter((*self.keys_, "kind"))
-
-    def __len__(self) -> int:
-        return len(self.keys_) + 1
+# A state names the step that waits ("step_3") or the end; the steps themselves are data.
+MAX_STEPS = 60
 
 
-class State(models.TextChoices):
-    """Where a cycle stands: the step that waits, or its end."""
+class State:
+    """Where a cycle stands: the step that waits (`step_<number>`), or its end."""
 
-    STEP_1 = "step_1", _("Langkah 1: perintah perencanaan kinerja")
-    STEP_2 = "step_2", _("Langkah 2: penyusunan tim")
-    STEP_3 = "step_3", _("Langkah 3: konsep rencana kinerja")
-    STEP_4 = "step_4", _("Langkah 4: penghimpunan data")
-    STEP_5 = "step_5", _("Langkah 5: laporan unit")
-    STEP_6 = "step_6", _("Langkah 6: rapat internal tim")
-    STEP_7 = "step_7", _("Langkah 7: pemeriksaan Sekretaris")
-    STEP_8 = "step_8", _("Langkah 8: persetujuan Inspektur")
-    STEP_9 = "step_9", _("Langkah 9: penggandaan, distribusi, arsip")
-    COMPLETED = "completed", _("Selesai")
-    CANCELLED = "cancelled", _("Dibatalkan")
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    FINISHED_LABELS = {COMPLETED: _("Selesai"), CANCELLED: _("Dibatalkan")}
 
-    @classmethod
-    def for_step(cls, number: int) -> State:
-        return cls(f"step_{number}")
+    @staticmethod
+    def for_step(number: int) -> str:
+        return f"step_{number}"
 
 
-OPEN_STATES = [State.for_step(n) for n in range(1, STEP_COUNT + 1)]
+OPEN_STATES = [State.for_step(n) for n in range(1, MAX_STEPS + 1)]
 
 
 def step_of_state(state: str) -> int | None:
@@ -359,24 +441,104 @@ def step_of_state(state: str) -> int | None:
     return int(state.removeprefix("step_")) if state.startswith("step_") else None
 
 
-def may_act_on_step(number: int):
-    """The `permission=` of a step transition: the user belongs to the step's lane (data)."""
+# What a transition does; the record's `kind` and the name a person asks for are made from it.
+COMPLETE, REPORT, RETURN, CANCEL = "complete", "report", "return", "cancel"
+_METHOD_OF_KIND = {
+    COMPLETE: "complete",
+    REPORT: "report_unit",
+    RETURN: "send_back",
+    CANCEL: "cancel",
+}
+_KIND_OF_METHOD = {method: kind for kind, method in _METHOD_OF_KIND.items()}
 
-    def permission(cycle: Cycle, user: User) -> bool:
-        return cycle.user_in_lane(user, cycle.sop_step(number).lane)
 
-    permission.__name__ = f"may_act_on_step_{number}"
-    return permission
+def action_name(kind: str, step_number: int | None) -> str:
+    """The name of a transition at a step, as records and URLs write it ("complete_step_3",
+    "return_step_7", "report_unit", "cancel")."""
+    if kind in (COMPLETE, RETURN):
+        return f"{kind}_step_{step_number}"
+    return _METHOD_OF_KIND[kind]
+
+
+def parse_action(name: str) -> tuple[str, int | None] | None:
+    """(kind, step number) of an action name, or None when it names no transition."""
+    if name in ("report_unit", "cancel"):
+        return _KIND_OF_METHOD[name], None
+    for kind in (COMPLETE, RETURN):
+        prefix = f"{kind}_step_"
+        if name.startswith(prefix):
+            number = name.removeprefix(prefix)
+            if number.isascii() and number.isdigit() and 0 < int(number) <= MAX_STEPS:
+                return kind, int(number)
+    return None
+
+
+class PendingStepCustom(Mapping):
+    """The `custom=` of a generic transition: its kind, and (`for_cycle`) the step, lane, time
+    standard, input and output of the step it acts on in a given cycle, read from the SOP."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "kind":
+            return self.kind
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("kind",))
+
+    def __len__(self) -> int:
+        return 1
+
+    def for_cycle(self, cycle: Cycle) -> dict[str, Any]:
+        step = cycle.current_step
+        if step is None:
+            return {"kind": self.kind, "step": None}
+        return {
+            "kind": self.kind,
+            "step": step.number,
+            "lane": step.lane.code,
+            "lane_name": step.lane.name,
+            "title": step.title,
+            "time_standard": step.time_standard,
+            "input": step.requirement,
+            "output": step.output,
+            "artefacts": list(step.artefacts),
+        }
+
+
+def may_act_on_pending_step(cycle: Cycle, user: User) -> bool:
+    """The `permission=` of a step transition: the user holds the pending step's lane."""
+    from .lanes import may_act
+
+    return may_act(cycle, user)
 
 
 def may_cancel(cycle: Cycle, user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.INSPEKTUR)
 
 
+def pending_step_completes(cycle: Cycle) -> bool:
+    """A task or a decision completes when asked; a per-unit step once every unit reported."""
+    step = cycle.current_step
+    return step is not None and (not step.is_per_unit or cycle.all_units_reported())
+
+
+def pending_step_is_per_unit(cycle: Cycle) -> bool:
+    step = cycle.current_step
+    return step is not None and step.is_per_unit
+
+
+def pending_step_is_decision(cycle: Cycle) -> bool:
+    step = cycle.current_step
+    return step is not None and step.is_decision
+
+
 # The fields that only the workflow service writes: the state and the head of the record chain.
 # A save from anywhere else (the admin, a script) that would write them from a stale read could
 # roll the head back under a record appended meanwhile, and the chain would no longer verify.
-CHAIN_FIELDS = frozenset({"state", "record_count", "head_hash"})
+CHAIN_FIELDS = frozenset({"state", "pending_step", "record_count", "head_hash"})
 _chain_writer: ContextVar[bool] = ContextVar("cycle_chain_writer", default=False)
 
 
@@ -434,7 +596,16 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     sop = models.ForeignKey(SopDefinition, on_delete=models.PROTECT, related_name="cycles")
     title = models.CharField(_("judul"), max_length=200)
     year = models.PositiveSmallIntegerField(_("tahun"))
-    state = FSMField(_("status"), default=State.STEP_1, choices=State.choices, protected=True)
+    state = FSMField(_("status"), default=State.for_step(1), max_length=20, protected=True)
+    # The step that waits, kept with the state by the service: pages ask "whose turn" in SQL.
+    pending_step = models.ForeignKey(
+        SopStep,
+        verbose_name=_("langkah berjalan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     team = models.ManyToManyField(
         User, verbose_name=_("tim penyusun"), blank=True, related_name="team_cycles"
     )
@@ -454,7 +625,11 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-year", "-created_at"]
-        indexes = [models.Index(fields=["state", "due_at"]), models.Index(fields=["year"])]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["year"]),
+            models.Index(fields=["pending_step", "due_at"]),
+        ]
         verbose_name = _("siklus")
         verbose_name_plural = _("siklus")
 
@@ -473,7 +648,7 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @property
     def is_fresh(self) -> bool:
         """Whether the chain fields are those of a cycle that has just started."""
-        return self.state == State.STEP_1 and self.record_count == 0 and not self.head_hash
+        return self.state == State.for_step(1) and self.record_count == 0 and not self.head_hash
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, *args):
         # An edit that leaves the state alone (e.g. the title in the admin) needs no optimistic
@@ -489,7 +664,7 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # --- the SOP definition, read once per instance -------------------------------------------
     @cached_property
     def steps(self) -> dict[int, SopStep]:
-        return {step.number: step for step in self.sop.steps.all()}
+        return {step.number: step for step in self.sop.steps.select_related("lane")}
 
     def sop_step(self, number: int) -> SopStep:
         return self.steps[number]
@@ -504,8 +679,26 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return self.sop_step(number) if number else None
 
     @property
+    def state_label(self) -> str:
+        """ "Langkah 3: <uraian>" while a step waits, else Selesai or Dibatalkan."""
+        step = self.current_step
+        if step is None:
+            return str(State.FINISHED_LABELS.get(self.state, self.state))
+        return _("Langkah %(n)s: %(title)s") % {"n": step.number, "title": step.title}
+
+    def next_state(self) -> str:
+        """The state after the pending step: the next step of the SOP, or Selesai."""
+        current = self.current_step_number
+        later = [n for n in self.steps if n > current]
+        return State.for_step(min(later)) if later else State.COMPLETED
+
+    def return_state(self) -> str:
+        """The state a decision returns to (Tidak): the step its SOP names."""
+        return State.for_step(self.current_step.return_to)
+
+    @property
     def is_open(self) -> bool:
-        return self.state in OPEN_STATES
+        return step_of_state(self.state) is not None
 
     def is_late(self, at=None) -> bool:
         return self.is_open and self.due_at is not None and self.due_at < (at or timezone.now())
@@ -523,133 +716,94 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         for name in ("team_ids", "reported_unit_ids"):
             self.__dict__.pop(name, None)
 
-    def user_in_lane(self, user: User, lane: str) -> bool:
-        """Whether `user` acts in `lane` for this cycle (team and unit scoped as the SOP says)."""
-        if not (user.is_authenticated and user.is_active):
-            return False
-        if lane == Lane.TIM_PENYUSUN:
-            return user.pk in self.team_ids
-        if lane == Lane.UNIT_HEAD:
-            return user.has_role(*UNIT_HEAD_ROLES) and user.unit_id is not None
-        return user.has_role(ROLE_OF_LANE[lane])
-
-    def may_report_unit(self, user: User) -> bool:
-        """Step 5: a unit head reports once per pass for their own unit."""
-        return (
-            self.state == State.STEP_5
-            and self.user_in_lane(user, self.sop_step(5).lane)
-            and user.unit_id not in self.reported_unit_ids
-        )
-
     def all_units_reported(self) -> bool:
         return self.reported_unit_ids >= frozenset(Unit.objects.values_list("pk", flat=True))
 
-    # --- the state machine: one transition per step, returns at 7 and 8, cancel ----------------
+    # --- the state machine: generic transitions whose targets come from the SOP graph -------------
     # The bodies are empty on purpose: the service (workflow.services) locks, checks, writes the
     # record and the step's data in one transaction; the transition only moves the state.
     @transition(
-        state, State.STEP_1, State.STEP_2, permission=may_act_on_step(1), custom=StepCustom(1)
+        state,
+        OPEN_STATES,
+        GET_STATE(lambda cycle: cycle.next_state(), states=[*OPEN_STATES, State.COMPLETED]),
+        conditions=[pending_step_completes],
+        permission=may_act_on_pending_step,
+        custom=PendingStepCustom(COMPLETE),
     )
-    def complete_step_1(self) -> None:
-        """Memerintahkan merencanakan kinerja."""
-
-    @transition(
-        state, State.STEP_2, State.STEP_3, permission=may_act_on_step(2), custom=StepCustom(2)
-    )
-    def complete_step_2(self) -> None:
-        """Penyusunan anggota tim (the team is named here)."""
-
-    @transition(
-        state, State.STEP_3, State.STEP_4, permission=may_act_on_step(3), custom=StepCustom(3)
-    )
-    def complete_step_3(self) -> None:
-        """Menyusun konsep rencana kinerja."""
-
-    @transition(
-        state, State.STEP_4, State.STEP_5, permission=may_act_on_step(4), custom=StepCustom(4)
-    )
-    def complete_step_4(self) -> None:
-        """Menghimpun data dan menyusun konsep laporan."""
+    def complete(self) -> None:
+        """The pending step is done (Ya at a decision): the SOP's next step waits, or Selesai."""
 
     @transition(
         state,
-        State.STEP_5,
-        State.STEP_5,
-        permission=lambda cycle, user: cycle.may_report_unit(user),
-        custom=StepCustom(5, kind="report"),
+        OPEN_STATES,
+        None,
+        conditions=[pending_step_is_per_unit],
+        permission=may_act_on_pending_step,
+        custom=PendingStepCustom(REPORT),
     )
     def report_unit(self) -> None:
-        """One unit's report of step 5 (the state stays until every unit has reported)."""
+        """One unit's report at a per-unit step (the state stays until every unit reported)."""
 
     @transition(
         state,
-        State.STEP_5,
-        State.STEP_6,
-        conditions=[all_units_reported],
-        permission=may_act_on_step(5),
-        custom=StepCustom(5),
+        OPEN_STATES,
+        GET_STATE(lambda cycle: cycle.return_state(), states=OPEN_STATES),
+        conditions=[pending_step_is_decision],
+        permission=may_act_on_pending_step,
+        custom=PendingStepCustom(RETURN),
     )
-    def complete_step_5(self) -> None:
-        """Leave step 5: only when all units have reported."""
-
-    @transition(
-        state, State.STEP_6, State.STEP_7, permission=may_act_on_step(6), custom=StepCustom(6)
-    )
-    def complete_step_6(self) -> None:
-        """Rapat internal tim."""
-
-    @transition(
-        state, State.STEP_7, State.STEP_8, permission=may_act_on_step(7), custom=StepCustom(7)
-    )
-    def complete_step_7(self) -> None:
-        """The Sekretaris passes the checked draft to the Inspektur."""
-
-    @transition(
-        state,
-        State.STEP_7,
-        State.STEP_6,
-        permission=may_act_on_step(7),
-        custom=StepCustom(7, kind="return"),
-    )
-    def return_step_7(self) -> None:
-        """The Sekretaris returns the draft to the team (with a reason)."""
-
-    @transition(
-        state, State.STEP_8, State.STEP_9, permission=may_act_on_step(8), custom=StepCustom(8)
-    )
-    def complete_step_8(self) -> None:
-        """The Inspektur approves and signs."""
-
-    @transition(
-        state,
-        State.STEP_8,
-        State.STEP_7,
-        permission=may_act_on_step(8),
-        custom=StepCustom(8, kind="return"),
-    )
-    def return_step_8(self) -> None:
-        """The Inspektur returns the draft to the Sekretaris (with a reason)."""
-
-    @transition(
-        state, State.STEP_9, State.COMPLETED, permission=may_act_on_step(9), custom=StepCustom(9)
-    )
-    def complete_step_9(self) -> None:
-        """Penggandaan, distribusi dan arsip: the cycle reads "Selesai"."""
+    def send_back(self) -> None:
+        """A decision says Tidak: the step it names is done again (with a reason)."""
 
     @transition(
         state,
         OPEN_STATES,
         State.CANCELLED,
         permission=may_cancel,
-        custom={"step": None, "kind": "cancel", "lane": Lane.INSPEKTUR},
+        custom=PendingStepCustom(CANCEL),
     )
     def cancel(self) -> None:
         """The Inspektur stops the cycle (with a reason)."""
 
-    def check_permission(self, transition_name: str, user: User) -> None:
+    def fsm_method(self, action: str):
+        """The transition method behind an action name ("complete_step_3" -> complete)."""
+        parsed = parse_action(action)
+        if parsed is None:
+            raise KeyError(action)
+        return getattr(self, _METHOD_OF_KIND[parsed[0]])
+
+    def action_applies(self, action: str) -> bool:
+        """Whether `action` is a transition of the pending step: its number, and what it does
+        fits the step's kind (a decision returns, a per-unit step takes reports)."""
+        parsed = parse_action(action)
+        step = self.current_step
+        if parsed is None or step is None:
+            return False
+        kind, number = parsed
+        if kind == CANCEL:
+            return True
+        if kind == REPORT:
+            return step.is_per_unit
+        if number != step.number:
+            return False
+        return kind != RETURN or step.is_decision
+
+    def is_automatic(self, action: str) -> bool:
+        """A per-unit step completes by itself with its last report: never a button."""
+        parsed = parse_action(action)
+        step = self.current_step
+        return (
+            parsed is not None and parsed[0] == COMPLETE and step is not None and step.is_per_unit
+        )
+
+    def action_names(self, methods: Iterable[str]) -> list[str]:
+        """The action names of transition methods at this cycle's pending step."""
+        return [action_name(_KIND_OF_METHOD[m], self.current_step_number) for m in methods]
+
+    def check_permission(self, action: str, user: User) -> None:
         from django_fsm import has_transition_perm
 
-        if not has_transition_perm(getattr(self, transition_name), user):
+        if not has_transition_perm(self.fsm_method(action), user):
             raise PermissionDenied
 
 

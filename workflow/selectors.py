@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -26,65 +25,39 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import lanes
 from .clock import WorkingCalendar, format_working_duration
 from .models import (
+    CANCEL,
+    COMPLETE,
     OPEN_STATES,
-    PROCEDURE_CODE,
-    STEP_COUNT,
+    REPORT,
+    RETURN,
     Cycle,
     SopDefinition,
+    SopLane,
     SopStep,
     State,
     StepRecord,
     Unit,
     UnitReport,
     User,
-    step_of_state,
+    action_name,
+    parse_action,
 )
-from .roles import ROLE_OF_LANE, UNIT_HEAD_ROLES, Lane, Role
-
-
-def steps_by_lane() -> dict[str, list[int]]:
-    """Step numbers per lane, read from the SOP definition (one query)."""
-    lanes: dict[str, list[int]] = {}
-    for number, lane in SopStep.objects.filter(sop__code=PROCEDURE_CODE).values_list(
-        "number", "lane"
-    ):
-        lanes.setdefault(lane, []).append(number)
-    return lanes
+from .roles import Role
 
 
 def awaiting_user_filter(user: User) -> Q:
-    """A filter on Cycle: the cycles whose pending step waits for `user`.
-
-    The same rules as `Cycle.user_in_lane`, written for the database so an inbox is one query.
-    """
-    if not (user.is_authenticated and user.is_active):
-        return Q(pk__in=[])
-    lanes = steps_by_lane()
-    query = Q(pk__in=[])
-    for lane, role in ROLE_OF_LANE.items():
-        if user.has_role(role) and lane in lanes:
-            query |= Q(state__in=[State.for_step(n) for n in lanes[lane]])
-    if Lane.TIM_PENYUSUN in lanes:
-        # EXISTS rather than a join: no duplicate rows, so no DISTINCT over the whole table.
-        member = Cycle.team.through.objects.filter(cycle=OuterRef("pk"), user=user)
-        query |= Q(state__in=[State.for_step(n) for n in lanes[Lane.TIM_PENYUSUN]]) & Q(
-            Exists(member)
-        )
-    if Lane.UNIT_HEAD in lanes and user.has_role(*UNIT_HEAD_ROLES) and user.unit_id:
-        reported = UnitReport.objects.filter(cycle=OuterRef("pk"), unit_id=user.unit_id)
-        query |= Q(state__in=[State.for_step(n) for n in lanes[Lane.UNIT_HEAD]]) & ~Q(
-            Exists(reported)
-        )
-    return query
+    """A filter on Cycle: the cycles whose pending step waits for `user` (the lane policies)."""
+    return lanes.waiting_for(user)
 
 
 def cycles_awaiting(user: User) -> QuerySet[Cycle]:
     """Open cycles whose pending step `user` may act on, most urgent first."""
     return (
         Cycle.objects.filter(awaiting_user_filter(user))
-        .select_related("sop")
+        .select_related("sop", "pending_step__lane")
         .order_by("due_at", "pk")
     )
 
@@ -116,29 +89,23 @@ def can_view_cycle(user: User, cycle: Cycle) -> bool:
 
 
 # --- the actions of a step ---------------------------------------------------------------
-# complete_step_5 runs by itself after the fifth unit report; it is never a button.
-AUTOMATIC_TRANSITIONS = frozenset({"complete_step_5"})
-
-
-def transitions_by_state() -> dict[str, list[str]]:
-    """The names of the transitions a person may ask for in each open state (from the FSM)."""
-    result: dict[str, list[str]] = {}
-    for t in Cycle._meta.get_field("state").get_all_transitions(Cycle):
-        if t.name in AUTOMATIC_TRANSITIONS or t.name == "cancel":
-            continue
-        result.setdefault(str(t.source), []).append(t.name)
-    order = ("report_unit", "complete_step", "return_step")
-    for names in result.values():
-        names.sort(key=lambda n: next(i for i, p in enumerate(order) if n.startswith(p)))
-    return result
+def step_actions(step: SopStep) -> list[str]:
+    """The transitions a person may ask for at `step`, by its kind (a per-unit step completes by
+    itself with its last report, and cancelling is not a step's action)."""
+    if step.is_per_unit:
+        return [action_name(REPORT, None)]
+    names = [action_name(COMPLETE, step.number)]
+    if step.is_decision:
+        names.append(action_name(RETURN, step.number))
+    return names
 
 
 def transition_kind(name: str) -> str:
-    """complete, report, return or cancel: what the transition does, from its `custom=`."""
-    for t in Cycle._meta.get_field("state").get_all_transitions(Cycle):
-        if t.name == name:
-            return t.custom.get("kind", "complete")
-    raise KeyError(name)
+    """complete, report, return or cancel: what the transition does."""
+    parsed = parse_action(name)
+    if parsed is None:
+        raise KeyError(name)
+    return parsed[0]
 
 
 @dataclass(frozen=True)
@@ -159,7 +126,7 @@ def action_for(name: str, step: SopStep | None, unit: Unit | None = None) -> Act
     """The label of a transition's button, in the user's language."""
     kind = transition_kind(name)
     number = step.number if step else None
-    if kind == "cancel":
+    if kind == CANCEL:
         label = _("Batalkan siklus")
     elif kind == "return":
         label = _("Kembalikan (Tidak)")
@@ -178,7 +145,7 @@ def cycle_actions(cycle: Cycle, user: User) -> list[Action]:
     """The buttons `user` may press on `cycle` now (none for a person who may not act)."""
     from .services import available_transitions
 
-    names = [n for n in available_transitions(cycle, user) if n not in AUTOMATIC_TRANSITIONS]
+    names = [n for n in available_transitions(cycle, user) if not cycle.is_automatic(n)]
     names.sort(key=lambda n: (n == "cancel", n.startswith("return")))
     step = cycle.current_step
     return [action_for(n, step, user.unit if n == "report_unit" else None) for n in names]
@@ -248,14 +215,6 @@ def units_not_reported(statuses: list[UnitReportStatus]) -> list[Unit]:
 PAGE_SIZE = 20
 
 
-def current_steps(sop: SopDefinition | None = None) -> dict[int, SopStep]:
-    """The steps of the SOP by number (one query)."""
-    qs = (
-        SopStep.objects.filter(sop=sop) if sop else SopStep.objects.filter(sop__code=PROCEDURE_CODE)
-    )
-    return {step.number: step for step in qs}
-
-
 @dataclass
 class InboxItem:
     """One waiting step of the inbox: the cycle, its step and what I may do with it."""
@@ -269,16 +228,14 @@ class InboxItem:
 
 def inbox(user: User, page_number: int | str | None = 1) -> dict:
     """The steps waiting for `user`, most urgent first, one page of them (fixed query count)."""
-    steps = current_steps()
-    by_state = transitions_by_state()
     page = Paginator(cycles_awaiting(user), PAGE_SIZE).get_page(page_number)
     now = timezone.now()
     returned = returns_in_force([cycle.pk for cycle in page])
     items = []
     for cycle in page:
-        step = steps[cycle.current_step_number]
-        names = [n for n in by_state.get(cycle.state, []) if n != "cancel"]
-        unit = user.unit if "report_unit" in names else None
+        step = cycle.pending_step
+        names = step_actions(step)
+        unit = user.unit if step.is_per_unit else None
         items.append(
             InboxItem(
                 cycle=cycle,
@@ -291,7 +248,7 @@ def inbox(user: User, page_number: int | str | None = 1) -> dict:
     return {"page": page, "items": items}
 
 
-CYCLE_FILTERS = ("year", "state", "late", "q")
+CYCLE_FILTERS = ("sop", "year", "state", "late", "q")
 SEARCH_MAX_LENGTH = 100
 
 
@@ -302,56 +259,82 @@ def search_text(value: object, max_length: int) -> str:
     return text.strip()[:max_length]
 
 
+def sop_choices() -> list[SopDefinition]:
+    """The SOPs in force, by name (one query): what a cycle starts from, what lists filter by."""
+    return list(SopDefinition.objects.published().order_by("name", "code"))
+
+
+def step_counts(sop_ids: set[int]) -> dict[int, int]:
+    """How many steps each SOP revision has (one query)."""
+    rows = SopStep.objects.filter(sop_id__in=sop_ids).values("sop_id").annotate(n=Count("pk"))
+    return {row["sop_id"]: row["n"] for row in rows.order_by()}
+
+
 def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
-    """One page of the cycles `user` may see, filtered by year, state, lateness and title."""
-    qs = visible_cycles(user).select_related("sop")
+    """One page of the cycles `user` may see, filtered by SOP, year, state, lateness and title."""
+    qs = visible_cycles(user).select_related("sop", "pending_step__lane")
+    sop_code = search_text(params.get("sop"), 50)
     year = search_text(params.get("year"), 20)
     state = search_text(params.get("state"), 20)
     late = search_text(params.get("late"), 1)
     q = search_text(params.get("q"), SEARCH_MAX_LENGTH)
     now = timezone.now()
+    sops = sop_choices()
+    chosen = next((sop for sop in sops if sop.code == sop_code), None)
+    if sop_code:
+        qs = qs.filter(sop__code=sop_code)
     if year.isascii() and year.isdigit() and len(year) <= 4:
         qs = qs.filter(year=int(year))
+    states = [
+        ("open", _("Semua yang berjalan")),
+        (State.COMPLETED, _("Selesai")),
+        (State.CANCELLED, _("Dibatalkan")),
+    ]
+    if chosen is not None:
+        states += [
+            (step.state, _("Langkah %(n)s: %(title)s") % {"n": step.number, "title": step.title})
+            for step in chosen.steps.all()
+        ]
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
-    elif state in State.values:
+    elif state in (State.COMPLETED, State.CANCELLED) or state in OPEN_STATES:
         qs = qs.filter(state=state)
     if late == "1":
         qs = qs.filter(state__in=OPEN_STATES, due_at__lt=now)
     if q:
         qs = qs.filter(title__icontains=q)
     page = Paginator(qs.order_by("-year", "-created_at", "-pk"), PAGE_SIZE).get_page(page_number)
-    steps = current_steps()
+    counts = step_counts({c.sop_id for c in page})
     rows = [
         {
             "cycle": c,
-            "step": steps.get(c.current_step_number) if c.current_step_number else None,
+            "step": c.pending_step,
             "late": c.is_late(now),
-            "percent": progress_percent(c),
+            "percent": progress_percent(c, counts.get(c.sop_id, 0)),
         }
         for c in page
     ]
     years = list(visible_cycles(user).order_by("-year").values_list("year", flat=True).distinct())
+    filters = {"sop": sop_code, "year": year, "state": state, "late": late, "q": q}
     return {
         "page": page,
         "rows": rows,
         "years": years,
-        "states": [("open", _("Semua yang berjalan")), *State.choices],
-        "filters": {"year": year, "state": state, "late": late, "q": q},
-        "query": urlencode(
-            {k: v for k, v in (("year", year), ("state", state), ("late", late), ("q", q)) if v}
-        ),
+        "sops": sops,
+        "states": states,
+        "filters": filters,
+        "query": urlencode({k: v for k, v in filters.items() if v}),
     }
 
 
-def progress_percent(cycle: Cycle) -> int:
-    """How far the cycle went through the nine steps, in percent (finished: 100)."""
+def progress_percent(cycle: Cycle, step_count: int) -> int:
+    """How far the cycle went through the steps of its SOP, in percent (finished: 100)."""
     if cycle.state == State.COMPLETED:
         return 100
     number = cycle.current_step_number
-    if number is None:
+    if number is None or not step_count:
         return 0
-    return round((number - 1) * 100 / STEP_COUNT)
+    return round((number - 1) * 100 / step_count)
 
 
 # --- the cycle page ---------------------------------------------------------------------------
@@ -401,7 +384,7 @@ def cycle_steps(cycle: Cycle, records: list[StepRecord], units_total: int) -> li
                 _("Batas waktu %(t)s (%(std)s)")
                 % {"t": short_datetime(cycle.due_at), "std": step.time_standard},
             ]
-            if step.lane == Lane.UNIT_HEAD:
+            if step.is_per_unit:
                 details.append(
                     _("%(n)s dari %(total)s unit sudah melapor")
                     % {"n": reports, "total": units_total}
@@ -435,11 +418,14 @@ def cycle_steps(cycle: Cycle, records: list[StepRecord], units_total: int) -> li
     return result
 
 
-def sop_document(sop: SopDefinition | None = None) -> dict:
+def sop_document(sop: SopDefinition) -> dict:
     """What the SOP document shows (header table, procedure table with flowchart), for a page or
     a PDF; the template draws the chart from `steps` (cut into pages for print)."""
-    sop = sop or SopDefinition.current()
-    return {"sop": sop, "steps": list(sop.steps.all())}
+    return {
+        "sop": sop,
+        "lanes": list(sop.lanes.all()),
+        "steps": list(sop.steps.select_related("lane")),
+    }
 
 
 def pending_step_context(cycle: Cycle, statuses: list[UnitReportStatus] | None = None) -> dict:
@@ -448,7 +434,7 @@ def pending_step_context(cycle: Cycle, statuses: list[UnitReportStatus] | None =
     `statuses` are the cycle's unit reports when the caller has read them already."""
     context: dict = {"returned": returns_in_force([cycle.pk]).get(cycle.pk)}
     step = cycle.current_step
-    if step is not None and step.lane == Lane.UNIT_HEAD:
+    if step is not None and step.is_per_unit:
         if statuses is None:
             statuses = unit_report_status([cycle.pk])[cycle.pk]
         context["unit_status"] = statuses
@@ -468,7 +454,7 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
         **pending_step_context(cycle, statuses),
         "cycle": cycle,
         "step_views": step_views,
-        "percent": progress_percent(cycle),
+        "percent": progress_percent(cycle, len(cycle.steps)),
         "late": cycle.is_late(),
         "records": list(reversed(records)),
         "correctable": {r.pk for r in records if r.may_be_corrected_by(user)},
@@ -476,12 +462,77 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
         "team": list(cycle.team.all()),
         "actions": cycle_actions(cycle, user),
         "flowchart": render_procedure(
+            list(cycle.sop.lanes.all()),
             list(cycle.steps.values()),
             marks,
             mutu_baku=False,
             title=_("Diagram alir siklus %(title)s") % {"title": cycle.title},
         ),
     }
+
+
+# --- the SOP book -------------------------------------------------------------------------------
+def may_edit_sops(user: User) -> bool:
+    """Administrators who may write SOPs (the change permission of SOP definitions)."""
+    return user.is_authenticated and user.is_active and user.has_perm("workflow.change_sopdefinition")
+
+
+def sop_book() -> list[dict]:
+    """Every SOP in force with its cycles (all, and still running): two queries."""
+    sops = sop_choices()
+    counts = {
+        row["sop__code"]: row
+        for row in Cycle.objects.values("sop__code")
+        .annotate(total=Count("pk"), open=Count("pk", filter=Q(state__in=OPEN_STATES)))
+        .order_by()
+    }
+    return [
+        {
+            "sop": sop,
+            "total": counts.get(sop.code, {}).get("total", 0),
+            "open": counts.get(sop.code, {}).get("open", 0),
+        }
+        for sop in sops
+    ]
+
+
+def sop_overview(user: User) -> list[dict]:
+    """Per SOP in force: cycles running, late, and the on-time rate of its steps (three queries,
+    whatever the number of SOPs and cycles)."""
+    now = timezone.now()
+    cycles = {
+        row["sop__code"]: row
+        for row in visible_cycles(user)
+        .values("sop__code")
+        .annotate(
+            open=Count("pk", filter=Q(state__in=OPEN_STATES)),
+            late=Count("pk", filter=Q(state__in=OPEN_STATES, due_at__lt=now)),
+        )
+        .order_by()
+    }
+    records = {
+        row["cycle__sop__code"]: row
+        for row in StepRecord.objects.filter(
+            kind__in=[StepRecord.Kind.COMPLETE, StepRecord.Kind.RETURN], on_time__isnull=False
+        )
+        .values("cycle__sop__code")
+        .annotate(n=Count("pk"), on_time_n=Count("pk", filter=Q(on_time=True)))
+        .order_by()
+    }
+    result = []
+    for sop in sop_choices():
+        row = cycles.get(sop.code, {})
+        done = records.get(sop.code, {"n": 0, "on_time_n": 0})
+        result.append(
+            {
+                "sop": sop,
+                "open": row.get("open", 0),
+                "late": row.get("late", 0),
+                "n": done["n"],
+                "rate": round(done["on_time_n"] * 100 / done["n"]) if done["n"] else None,
+            }
+        )
+    return result
 
 
 # --- the dashboard ----------------------------------------------------------------------------
@@ -498,8 +549,9 @@ def step_statistics(sop: SopDefinition, calendar: WorkingCalendar | None = None)
     (`StepRecord.on_time`), and how much of its own allowed working time it used.
     """
     calendar = calendar or WorkingCalendar.load()
+    # Every revision of the SOP counts: a revision keeps the numbers of the steps it keeps.
     done = StepRecord.objects.filter(
-        cycle__sop=sop,
+        cycle__sop__code=sop.code,
         step_number__isnull=False,
         kind__in=[StepRecord.Kind.COMPLETE, StepRecord.Kind.RETURN],
     )
@@ -525,7 +577,7 @@ def step_statistics(sop: SopDefinition, calendar: WorkingCalendar | None = None)
     )
     medians = {row[0]: row[1:] for row in middle}
     result = []
-    for step in sop.steps.all():
+    for step in sop.steps.select_related("lane"):
         row = counts.get(step.number, {"n": 0, "on_time_n": 0})
         median = medians.get(step.number)
         allowed = None
@@ -548,78 +600,92 @@ def step_statistics(sop: SopDefinition, calendar: WorkingCalendar | None = None)
 
 def lane_statistics(per_step: list[dict]) -> list[dict]:
     """On-time rate per lane, summed from the per-step counts (no further query)."""
-    lanes: dict[str, dict] = {}
+    by_lane: dict[str, dict] = {}
     for row in per_step:
         lane = row["step"].lane
-        entry = lanes.setdefault(
-            lane, {"lane": lane, "label": Lane(lane).label, "n": 0, "on_time_n": 0, "steps": []}
+        entry = by_lane.setdefault(
+            lane.code, {"lane": lane.code, "label": lane.name, "n": 0, "on_time_n": 0, "steps": []}
         )
         entry["n"] += row["n"]
         entry["on_time_n"] += row["on_time_n"]
         entry["steps"].append(row["step"].number)
-    for entry in lanes.values():
+    for entry in by_lane.values():
         entry["rate"] = round(entry["on_time_n"] * 100 / entry["n"]) if entry["n"] else None
-    return list(lanes.values())
+    return list(by_lane.values())
 
 
 DASHBOARD_LIST = 15
 
 
-def dashboard(user: User) -> dict:
-    """The Inspektur's overview: counts by state, what waits for the Inspektur, late steps (step 4
-    first, per the SOP's Peringatan), time used per step and on-time rates; fixed query count."""
+def dashboard(user: User, sop: SopDefinition) -> dict:
+    """The Inspektur's view of one SOP: counts by state, what waits for the Inspektur, late
+    steps (the step its Peringatan names first), time used per step and on-time rates; a fixed
+    query count whatever the number of cycles and SOPs."""
     from .charts import median_chart, median_figures
 
-    sop = SopDefinition.current()
-    steps = current_steps(sop)
+    steps = {step.number: step for step in sop.steps.select_related("lane")}
     now = timezone.now()
-    cycles = visible_cycles(user).select_related("sop")
+    all_cycles = visible_cycles(user)
+    cycles = all_cycles.filter(sop__code=sop.code)
     counts = dict(cycles.values_list("state").annotate(n=Count("pk")).order_by())
-    by_state = [(value, label, counts.get(value, 0)) for value, label in State.choices]
-    lanes = steps_by_lane()
-    inspektur_states = [State.for_step(n) for n in lanes.get(Lane.INSPEKTUR, [])]
+    by_state = [
+        *(
+            (step.state, _("Langkah %(n)s: %(title)s") % {"n": n, "title": step.title})
+            for n, step in sorted(steps.items())
+        ),
+        (State.COMPLETED, _("Selesai")),
+        (State.CANCELLED, _("Dibatalkan")),
+    ]
+    by_state = [(value, label, counts.get(value, 0)) for value, label in by_state]
+    # What waits for the Inspektur, in every SOP: the Inspektur approves from here.
     waiting = list(
-        cycles.filter(state__in=inspektur_states).order_by("due_at", "pk")[:DASHBOARD_LIST]
+        all_cycles.filter(
+            pending_step__lane__holder=SopLane.Holder.ROLE,
+            pending_step__lane__role=Role.INSPEKTUR,
+        )
+        .select_related("sop", "pending_step__lane")
+        .order_by("due_at", "pk")[:DASHBOARD_LIST]
     )
-    transitions = transitions_by_state()
     may_act = user.has_role(Role.INSPEKTUR)
     waiting_rows = [
         {
             "cycle": c,
-            "step": steps[c.current_step_number],
+            "step": c.pending_step,
             "late": c.is_late(now),
-            "actions": [action_for(n, steps[c.current_step_number]) for n in transitions[c.state]]
+            "actions": [action_for(n, c.pending_step) for n in step_actions(c.pending_step)]
             if may_act
             else [],
         }
         for c in waiting
     ]
-    warning_state = State.for_step(4)
     late_qs = cycles.filter(state__in=OPEN_STATES, due_at__lt=now)
     late = list(
-        late_qs.annotate(
+        late_qs.select_related("pending_step__lane")
+        .annotate(
             warning_first=Case(
-                When(state=warning_state, then=Value(0)),
+                When(pending_step__is_warned=True, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
-        ).order_by("warning_first", "due_at", "pk")[:DASHBOARD_LIST]
+        )
+        .order_by("warning_first", "due_at", "pk")[:DASHBOARD_LIST]
     )
     late_counts = dict(late_qs.values_list("state").annotate(n=Count("pk")).order_by())
     calendar = WorkingCalendar.load()
     overdue = working_time_until(now, [c.due_at for c in late], calendar)
-    actors = who_must_act(late, steps)
+    actors = who_must_act(late)
     per_step = step_statistics(sop, calendar)
+    warned = [step for step in steps.values() if step.is_warned]
     return {
         "sop": sop,
         "by_state": by_state,
-        "open_count": sum(counts.get(s, 0) for s in OPEN_STATES),
+        "open_count": sum(n for state, n in counts.items() if state in OPEN_STATES),
         "waiting": waiting_rows,
         "late": [
             {
                 "cycle": c,
-                "step": steps[c.current_step_number],
-                "warning": c.state == warning_state,
+                "step": c.pending_step,
+                "warning": c.pending_step.is_warned,
                 # How late in working time, the measure of the records' "Terlambat".
                 "overdue": overdue[c.due_at],
                 "actors": actors[c.pk],
@@ -627,8 +693,8 @@ def dashboard(user: User) -> dict:
             for c in late
         ],
         "late_total": sum(late_counts.values()),
-        "warning_step": steps.get(4),
-        "warning_late": late_counts.get(warning_state, 0),
+        "warning_step": warned[0] if warned else None,
+        "warning_late": sum(late_counts.get(step.state, 0) for step in warned),
         "per_step": per_step,
         "per_lane": lane_statistics(per_step),
         "chart": median_chart(per_step),
@@ -662,11 +728,13 @@ class WhoMustAct:
     units_missing: list[Unit] = field(default_factory=list)
 
 
-def who_must_act(cycles: list[Cycle], steps: dict[int, SopStep]) -> dict[int, WhoMustAct]:
+def who_must_act(cycles: list[Cycle]) -> dict[int, WhoMustAct]:
     """Per cycle: the lane of its pending step and who is in it (the team of the cycle for a
-    team step, the units not yet reported at step 5, the holders of the role otherwise).
+    team lane, the units not yet reported for a unit-head lane, the holders of the role
+    otherwise). The cycles come with `pending_step__lane`.
 
-    Four queries for any non-empty list, whatever its length or its steps.
+    At most four queries for any list, whatever its length or its steps: the role holders are
+    asked once per role through the lane policy.
     """
     if not cycles:
         return {}
@@ -676,23 +744,27 @@ def who_must_act(cycles: list[Cycle], steps: dict[int, SopStep]) -> dict[int, Wh
     for row in through.order_by("user__full_name", "user_id"):
         members[row.cycle_id].append(row.user)
     statuses = unit_report_status(ids)
-    holders: dict[str, list[User]] = {str(role): [] for role in ROLE_OF_LANE.values()}
-    for user in (
-        User.objects.filter(is_active=True, groups__name__in=list(holders))
-        .annotate(role=F("groups__name"))
-        .order_by("full_name", "pk")
-    ):
-        holders[user.role].append(user)
+    roles = {
+        c.pending_step.lane.role for c in cycles if c.pending_step.lane.holder == SopLane.Holder.ROLE
+    }
+    holders: dict[str, list[User]] = {role: [] for role in roles}
+    if roles:
+        for user in (
+            User.objects.filter(is_active=True, groups__name__in=sorted(roles))
+            .annotate(role=F("groups__name"))
+            .order_by("full_name", "pk")
+        ):
+            holders[user.role].append(user)
     result = {}
     for cycle in cycles:
-        lane = steps[cycle.current_step_number].lane
-        entry = WhoMustAct(lane=Lane(lane).label)
-        if lane == Lane.TIM_PENYUSUN:
+        lane = cycle.pending_step.lane
+        entry = WhoMustAct(lane=lane.name)
+        if lane.holder == SopLane.Holder.TEAM:
             entry.people = members[cycle.pk]
-        elif lane == Lane.UNIT_HEAD:
+        elif lane.holder == SopLane.Holder.UNIT_HEAD:
             entry.units_missing = units_not_reported(statuses[cycle.pk])
         else:
-            entry.people = holders[str(ROLE_OF_LANE[lane])]
+            entry.people = holders[lane.role]
         result[cycle.pk] = entry
     return result
 
@@ -700,18 +772,4 @@ def who_must_act(cycles: list[Cycle], steps: dict[int, SopStep]) -> dict[int, Wh
 # --- notifications ------------------------------------------------------------------------------
 def people_who_may_act(cycle: Cycle) -> QuerySet[User]:
     """The active people who may act on the pending step of `cycle` (for e-mails)."""
-    number = step_of_state(cycle.state)
-    if number is None:
-        return User.objects.none()
-    lane = cycle.sop_step(number).lane
-    active = User.objects.filter(is_active=True)
-    if lane == Lane.TIM_PENYUSUN:
-        return active.filter(team_cycles=cycle)
-    if lane == Lane.UNIT_HEAD:
-        reported = UnitReport.objects.filter(cycle=cycle).values("unit_id")
-        return (
-            active.filter(groups__name__in=[str(r) for r in UNIT_HEAD_ROLES], unit__isnull=False)
-            .exclude(unit_id__in=reported)
-            .distinct()
-        )
-    return active.filter(groups__name=str(ROLE_OF_LANE[lane])).distinct()
+    return lanes.people_who_may_act(cycle)

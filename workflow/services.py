@@ -12,38 +12,29 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
+from . import extensions
 from .audit import GENESIS, HASHED_FIELDS, record_hash
 from .clock import WorkingCalendar
 from .limits import COMMENT_MAX, CORRECTION_MAX, REASON_MAX, REPORT_MAX, check_length
 from .models import (
+    CANCEL,
+    COMPLETE,
+    REPORT,
+    RETURN,
     Cycle,
     SopDefinition,
     StepRecord,
     UnitReport,
     User,
+    action_name,
     chain_writes,
-    step_of_state,
+    parse_action,
 )
 from .roles import Role
-from .signals import transition_executed, transition_executing
+from .signals import transition_executed
 
-# The transitions a user can ask for by name; anything else is refused before it is looked up.
-TRANSITIONS = (
-    "complete_step_1",
-    "complete_step_2",
-    "complete_step_3",
-    "complete_step_4",
-    "report_unit",
-    "complete_step_5",
-    "complete_step_6",
-    "complete_step_7",
-    "return_step_7",
-    "complete_step_8",
-    "return_step_8",
-    "complete_step_9",
-    "cancel",
-)
-NEEDS_REASON = ("return_step_7", "return_step_8", "cancel")
+# What a person must say to return a step or to stop a cycle.
+NEEDS_REASON = frozenset({RETURN, CANCEL})
 
 
 class TransitionRefused(ValidationError):
@@ -54,10 +45,10 @@ class AlreadyDone(TransitionRefused):
     """Somebody else moved the cycle first."""
 
 
-def transition_custom(name: str) -> Mapping[str, Any]:
-    """The `custom=` of a transition: step, kind, lane, time standard, input, output."""
-    field = Cycle._meta.get_field("state")
-    return next(t.custom for t in field.get_all_transitions(Cycle) if t.name == name)
+def transition_custom(cycle: Cycle, name: str) -> Mapping[str, Any]:
+    """The `custom=` of a transition on `cycle`: step, kind, lane, time standard, input, output
+    of the step it acts on."""
+    return cycle.fsm_method(name)._django_fsm.get_transition(cycle.state).custom.for_cycle(cycle)
 
 
 def may_start_cycle(user: User) -> bool:
@@ -65,22 +56,29 @@ def may_start_cycle(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.INSPEKTUR)
 
 
-def start_cycle(*, title: str, year: int, actor: User, at: datetime | None = None) -> Cycle:
-    """Open a new cycle of the procedure; step 1 becomes pending for the Inspektur."""
+def start_cycle(
+    *, sop: SopDefinition, title: str, year: int, actor: User, at: datetime | None = None
+) -> Cycle:
+    """Open a new cycle of a published SOP; its first step becomes pending."""
     if not may_start_cycle(actor):
         raise PermissionDenied
+    if not sop.is_published:
+        raise ValidationError({"sop": _("SOP ini tidak berlaku; pilih SOP yang berlaku.")})
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("Judul siklus wajib diisi.")})
     at = at or timezone.now()
-    sop = SopDefinition.current()
     calendar = WorkingCalendar.load()
-    first = sop.steps.get(number=1)
+    first = sop.steps.select_related("lane").order_by("number").first()
+    if first is None:
+        raise ValidationError({"sop": _("SOP ini belum mempunyai langkah.")})
     with transaction.atomic():
         cycle = Cycle.objects.create(
             sop=sop,
             title=title,
             year=year,
+            state=first.state,
+            pending_step=first,
             created_by=actor,
             created_at=at,
             pending_since=at,
@@ -92,7 +90,7 @@ def start_cycle(*, title: str, year: int, actor: User, at: datetime | None = Non
 
 def available_transitions(cycle: Cycle, user: User) -> list[str]:
     """Names of the transitions `user` may run on `cycle` now (state, conditions and role)."""
-    return [t.name for t in cycle.get_available_user_state_transitions(user)]
+    return cycle.action_names(t.name for t in cycle.get_available_user_state_transitions(user))
 
 
 def _last_actor_message(cycle: Cycle) -> str:
@@ -105,21 +103,27 @@ def _last_actor_message(cycle: Cycle) -> str:
     }
 
 
+def names_team(cycle: Cycle, kind: str) -> bool:
+    """Whether a transition of `kind` now names the cycle's team (its step has the capability)."""
+    step = cycle.current_step
+    return kind == COMPLETE and step is not None and step.has_capability(extensions.NAMES_TEAM)
+
+
 def _validate_inputs(
-    name: str, *, comment: str, reason: str, team: list[User], report: str
+    cycle: Cycle, kind: str, *, comment: str, reason: str, team: list[User], report: str
 ) -> None:
     # Bounded before anything is written: the same limits and message as the forms.
     check_length("comment", comment.strip(), COMMENT_MAX)
     check_length("reason", reason.strip(), REASON_MAX)
     check_length("report", report.strip(), REPORT_MAX)
-    if name in NEEDS_REASON and not reason.strip():
+    if kind in NEEDS_REASON and not reason.strip():
         raise ValidationError({"reason": _("Alasan wajib diisi.")})
-    if name == "complete_step_2":
+    if names_team(cycle, kind):
         if not team:
             raise ValidationError({"team": _("Pilih paling sedikit satu anggota tim.")})
         if any(not member.is_active for member in team):
             raise ValidationError({"team": _("Anggota tim harus pegawai yang aktif.")})
-    if name == "report_unit" and not report.strip():
+    if kind == REPORT and not report.strip():
         raise ValidationError({"report": _("Isi ringkasan laporan unit.")})
 
 
@@ -143,14 +147,16 @@ def execute_transition(
     call fails with AlreadyDone naming them. `at` defaults to now (the demo seeder passes
     historical moments).
     """
-    if transition_name not in TRANSITIONS:
+    parsed = parse_action(transition_name)
+    if parsed is None:
         raise TransitionRefused(_("Tindakan tidak dikenal."))
+    kind = parsed[0]
     # The row lock makes a second person wait here, then see the state the first one left.
     cycle = Cycle.objects.select_for_update().select_related("sop").get(pk=cycle_id)
     if expected_state is not None and cycle.state != expected_state:
         raise AlreadyDone(_last_actor_message(cycle))
-    method = getattr(cycle, transition_name)
-    if not can_proceed(method, check_conditions=False):
+    method = cycle.fsm_method(transition_name)
+    if not cycle.action_applies(transition_name) or not can_proceed(method, check_conditions=False):
         raise TransitionRefused(_("Tindakan ini tidak berlaku pada status siklus sekarang."))
     # django-fsm's has_transition_perm also checks conditions; a refusal for the role comes first.
     if not method._django_fsm.get_transition(cycle.state).has_perm(cycle, actor):
@@ -158,11 +164,12 @@ def execute_transition(
     if not can_proceed(method):
         raise TransitionRefused(_("Syarat langkah ini belum terpenuhi (semua unit harus melapor)."))
     team = list(team)
-    _validate_inputs(transition_name, comment=comment, reason=reason, team=team, report=report)
+    _validate_inputs(cycle, kind, comment=comment, reason=reason, team=team, report=report)
     record = _run(cycle, transition_name, actor, comment, reason, team, report, inputs or {}, at)
-    # After the fifth unit report the step is done: the cycle moves on in the same transaction.
-    if transition_name == "report_unit" and can_proceed(cycle.complete_step_5):
-        _run(cycle, "complete_step_5", actor, "", "", [], "", {}, record.done_at)
+    # After the last unit report the step is done: the cycle moves on in the same transaction.
+    if kind == REPORT and can_proceed(cycle.complete):
+        automatic = action_name(COMPLETE, cycle.current_step_number)
+        _run(cycle, automatic, actor, "", "", [], "", {}, record.done_at)
     return record
 
 
@@ -257,22 +264,22 @@ def _run(
         raise TransitionRefused(_("Waktu pelaksanaan lebih awal dari waktu langkah dimulai."))
     calendar = WorkingCalendar.load()
     source = cycle.state
-    step_number = step_of_state(source)
-    step = cycle.sop_step(step_number)
-    custom_kind = transition_custom(name)["kind"]
+    step = cycle.current_step
+    kind = parse_action(name)[0]
+    team_named = names_team(cycle, kind)
 
-    getattr(cycle, name)()
+    cycle.fsm_method(name)()
     target = cycle.state
 
     payload: dict[str, Any] = {}
     unit = None
-    if name == "complete_step_2":
+    if team_named:
         cycle.team.set(team)
         payload["team"] = [
             {"id": m.pk, "name": m.full_name, "nip": m.nip or "", "jabatan": m.jabatan}
             for m in sorted(team, key=lambda m: m.pk)
         ]
-    if name == "report_unit":
+    if kind == REPORT:
         unit = actor.unit
         UnitReport.objects.create(
             cycle=cycle, unit=unit, reported_by=actor, reported_at=done_at, summary=report.strip()
@@ -280,28 +287,28 @@ def _run(
         payload["report"] = report.strip()
     cycle.forget_cached_relations()
 
-    artefacts: list[dict[str, Any]] = []
-    for _receiver, result in transition_executing.send(
-        sender=Cycle,
-        cycle=cycle,
-        transition=name,
-        step=step,
-        actor=actor,
-        inputs=inputs,
-        at=done_at,
-    ):
-        artefacts.extend(result or [])
+    artefacts = extensions.run(
+        extensions.TransitionContext(
+            cycle=cycle,
+            step=step,
+            action=name,
+            kind=kind,
+            actor=actor,
+            inputs=dict(inputs),
+            at=done_at,
+        )
+    )
 
     standard = step.time_standard
-    timed = custom_kind != "cancel"
+    timed = kind != CANCEL
     due = calendar.due_at(cycle.pending_since, standard) if timed else None
     late = calendar.working_time_between(due, done_at) if timed else None
     record = _append_record(
         cycle,
         {
-            "step_number": step_number,
+            "step_number": step.number,
             "transition": name,
-            "kind": custom_kind,
+            "kind": kind,
             "source_state": str(source),
             "target_state": str(target),
             "unit_id": unit.pk if unit else None,
@@ -326,6 +333,7 @@ def _run(
         },
     )
     if target != source:
+        cycle.pending_step = cycle.current_step
         if cycle.is_open:
             cycle.pending_since = done_at
             cycle.due_at = calendar.due_at(done_at, cycle.current_step.time_standard)
@@ -347,13 +355,21 @@ def refresh_due_times() -> int:
     """Recompute when every open cycle's pending step is due (after the calendar or a standard
     changed in the admin); returns how many cycles moved."""
     calendar = WorkingCalendar.load()
-    sop = SopDefinition.current()
-    standards = {step.number: step.time_standard for step in sop.steps.all()}
     changed = []
     for cycle in (
-        Cycle.objects.open().only("pk", "state", "pending_since", "due_at").iterator(chunk_size=500)
+        Cycle.objects.open()
+        .select_related("pending_step")
+        .only(
+            "pk",
+            "state",
+            "pending_since",
+            "due_at",
+            "pending_step__time_amount",
+            "pending_step__time_unit",
+        )
+        .iterator(chunk_size=500)
     ):
-        due = calendar.due_at(cycle.pending_since, standards[cycle.current_step_number])
+        due = calendar.due_at(cycle.pending_since, cycle.pending_step.time_standard)
         if due != cycle.due_at:
             cycle.due_at = due
             changed.append(cycle)

@@ -19,7 +19,8 @@ urlpatterns = [
     ),
     path("cycles/<int:pk>/<slug:transition>/", views.step_action, name="step"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("sop/", views.sop, name="sop"),
+    path("sop/", views.sop_book, name="sop_book"),
+    path("sop/<slug:code>/", views.sop, name="sop"),
 ]
 
 auth_urlpatterns = [

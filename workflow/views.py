@@ -12,11 +12,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import has_transition_perm
 
-from . import selectors, services, step_parts
+from . import extensions, lanes, selectors, services
 from .forms import StartCycleForm, step_form_class
-from .models import Cycle, StepRecord
+from .models import REPORT, Cycle, SopDefinition, StepRecord, parse_action
 from .templatetags.portal import long_datetime
 
 
@@ -53,11 +53,14 @@ def cycle_start(request: HttpRequest) -> HttpResponse:
     """The Inspektur starts a new cycle (step 1 then waits for the Inspektur)."""
     if not services.may_start_cycle(request.user):
         raise PermissionDenied
-    form = StartCycleForm(request.POST or None)
+    form = StartCycleForm(request.POST or None, initial_sop=request.GET.get("sop"))
     if request.method == "POST" and form.is_valid():
         try:
             cycle = services.start_cycle(
-                title=form.cleaned_data["title"], year=form.cleaned_data["year"], actor=request.user
+                sop=form.cleaned_data["sop"],
+                title=form.cleaned_data["title"],
+                year=form.cleaned_data["year"],
+                actor=request.user,
             )
         except ValidationError as error:
             _attach_errors(form, error, [])
@@ -68,7 +71,7 @@ def cycle_start(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_cycle(request: HttpRequest, pk: int) -> Cycle:
-    cycle = get_object_or_404(Cycle.objects.select_related("sop"), pk=pk)
+    cycle = get_object_or_404(Cycle.objects.select_related("sop", "pending_step__lane"), pk=pk)
     if not selectors.can_view_cycle(request.user, cycle):
         raise PermissionDenied
     return cycle
@@ -110,16 +113,21 @@ def _attach_errors(form, error: ValidationError, parts: list) -> None:
 @require_http_methods(["GET", "POST"])
 def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
     """The form of one transition of a step: GET shows it, POST runs it through the service."""
-    if transition not in services.TRANSITIONS or transition in selectors.AUTOMATIC_TRANSITIONS:
+    parsed = parse_action(transition)
+    if parsed is None:
         raise Http404
+    kind = parsed[0]
     cycle = _visible_cycle(request, pk)
-    method = getattr(cycle, transition)
-    if transition == "report_unit" and can_proceed(method, check_conditions=False):
+    if cycle.is_automatic(transition):
+        raise Http404  # a per-unit step completes with its last report, never by a form
+    method = cycle.fsm_method(transition)
+    applies = cycle.action_applies(transition)
+    if applies and kind == REPORT:
         # A unit reports once: a second try is told who reported, not given a bare 403.
         already = _already_reported(request, cycle)
         if already is not None:
             return already
-    if can_proceed(method, check_conditions=False):
+    if applies:
         if not has_transition_perm(method, request.user):
             raise PermissionDenied
     elif request.method == "GET":
@@ -138,16 +146,16 @@ def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
             messages.warning(request, " ".join(error.messages))
         return redirect("workflow:cycle", pk=cycle.pk)
 
-    form_class = step_form_class(transition)
+    form_class = step_form_class(cycle, transition)
     kwargs = {"cycle": cycle, "transition_name": transition, "user": request.user}
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = form_class(data, **kwargs)
     parts = [
         (part, part.form_class(data, files, prefix=part.key, **kwargs))
-        for part in step_parts.parts_for(cycle, transition)
+        for part in extensions.form_parts(cycle, cycle.current_step, kind)
     ]
     action = selectors.action_for(
-        transition, cycle.current_step, request.user.unit if transition == "report_unit" else None
+        transition, cycle.current_step, request.user.unit if kind == REPORT else None
     )
     context_label = action.label
     if request.method == "POST" and all(
@@ -166,7 +174,7 @@ def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
             return redirect("workflow:cycle", pk=cycle.pk)
         except PermissionDenied:
             # Another person of the same unit may have reported while this form was open.
-            already = _already_reported(request, cycle) if transition == "report_unit" else None
+            already = _already_reported(request, cycle) if kind == REPORT else None
             if already is None:
                 raise
             return already
@@ -188,10 +196,10 @@ def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
 
 
 def _already_reported(request: HttpRequest, cycle: Cycle) -> HttpResponse | None:
-    """If the user reports for a unit that has reported at step 5, say who did it and when, and
-    go back to the cycle (anyone outside the step's lane still gets a 403)."""
+    """If the user reports for a unit that has reported at a per-unit step, say who did it and
+    when, and go back to the cycle (anyone who heads no unit still gets a 403)."""
     step = cycle.current_step
-    if step is None or not cycle.user_in_lane(request.user, step.lane):
+    if step is None or not step.is_per_unit or not lanes.UnitHeadPolicy.is_unit_head(request.user):
         return None
     report = selectors.unit_report_of(cycle, request.user)
     if report is None:
@@ -200,9 +208,10 @@ def _already_reported(request: HttpRequest, cycle: Cycle) -> HttpResponse | None
         request,
         _(
             "Laporan unit %(unit)s sudah disampaikan oleh %(name)s pada %(when)s. "
-            "Setiap unit melapor satu kali pada langkah 5."
+            "Setiap unit melapor satu kali pada langkah %(n)s."
         )
         % {
+            "n": step.number,
             "unit": report.unit,
             "name": report.reported_by,
             "when": long_datetime(report.reported_at),
@@ -230,23 +239,63 @@ def record_correct(request: HttpRequest, pk: int, record_id: int) -> HttpRespons
     return redirect(reverse("workflow:cycle", args=[cycle.pk]) + f"#record-{record.seq}")
 
 
+def _published_sop(code: str | None) -> SopDefinition:
+    """The SOP in force with `code`, or the first in force when none is named (404 if none)."""
+    sops = SopDefinition.objects.published()
+    if code:
+        return get_object_or_404(sops, code=code)
+    sop = sops.order_by("name", "code").first()
+    if sop is None:
+        raise Http404
+    return sop
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The Inspektur's and the Sekretaris's overview."""
+    """The Inspektur's and the Sekretaris's overview of every SOP, and of one of them."""
     if not selectors.may_see_dashboard(request.user):
         raise PermissionDenied
-    return render(request, "workflow/dashboard.html", selectors.dashboard(request.user))
+    sop = _published_sop(selectors.search_text(request.GET.get("sop"), 50))
+    context = selectors.dashboard(request.user, sop)
+    context["overview"] = selectors.sop_overview(request.user)
+    return render(request, "workflow/dashboard.html", context)
 
 
 @login_required
 @require_GET
-def sop(request: HttpRequest) -> HttpResponse:
-    """The SOP document as signed: header table and procedure table with the flowchart."""
+def sop_book(request: HttpRequest) -> HttpResponse:
+    """The office's SOP book: every SOP in force, with its revision and its cycles."""
+    if not selectors.may_see_cycles(request.user):
+        raise PermissionDenied
+    return render(request, "workflow/sop_book.html", {"sops": selectors.sop_book()})
+
+
+@login_required
+@require_GET
+def sop(request: HttpRequest, code: str) -> HttpResponse:
+    """One SOP document as signed: header table and procedure table with the flowchart (the
+    revision in force, or an earlier one that cycles still follow with ?revision=N)."""
+    if not selectors.may_see_cycles(request.user):
+        raise PermissionDenied
+    sop = _sop_revision(code, request.GET.get("revision"))
+    if not sop.is_published and sop.status == SopDefinition.Status.DRAFT:
+        if not selectors.may_edit_sops(request.user):
+            raise Http404
     try:
-        pdf_url = reverse("documents:sop_pdf")
+        pdf_url = reverse("documents:sop_pdf", args=[sop.code])
+        if not sop.is_published:
+            pdf_url += f"?revision={sop.revision}"
     except NoReverseMatch:
         pdf_url = ""
     return render(
-        request, "workflow/sop.html", {"doc": selectors.sop_document(), "sop_pdf_url": pdf_url}
+        request, "workflow/sop.html", {"doc": selectors.sop_document(sop), "sop_pdf_url": pdf_url}
     )
+
+
+def _sop_revision(code: str, revision: str | None) -> SopDefinition:
+    """The revision `revision` of the SOP `code`, or the one in force (404 if there is none)."""
+    revision = selectors.search_text(revision, 5)
+    if revision.isascii() and revision.isdigit():
+        return get_object_or_404(SopDefinition, code=code, revision=int(revision))
+    return get_object_or_404(SopDefinition.objects.published(), code=code)

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from workflow.sop_data import STEP_FIELDS, header_fields, load
+from workflow.sop_data import first_step_values, header_fields, load
 
 ROLES = ["Inspektur", "Sekretaris", "Irban", "Tim Penyusun SAKIP/LAKIP", "Staf"]
 UNITS = [
@@ -27,7 +27,7 @@ def forwards(apps, schema_editor):
     sop, _ = SopDefinition.objects.update_or_create(code=data["code"], defaults=header_fields(data))
     for step in data["steps"]:
         SopStep.objects.update_or_create(
-            sop=sop, number=step["number"], defaults={f: step[f] for f in STEP_FIELDS}
+            sop=sop, number=step["number"], defaults=first_step_values(step)
         )
 
 

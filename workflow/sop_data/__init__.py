@@ -37,6 +37,7 @@ def header_fields(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The step cells the first migration (0002) wrote; later fields come with later migrations.
 STEP_FIELDS = (
     "title",
     "lane",
@@ -45,8 +46,13 @@ STEP_FIELDS = (
     "time_unit",
     "output",
     "artefacts",
-    "is_decision",
 )
+
+
+def first_step_values(step: dict[str, Any]) -> dict[str, Any]:
+    """A step of a data file as migration 0002's model held it (a decision flag, no kind)."""
+    return {**{f: step[f] for f in STEP_FIELDS}, "is_decision": step.get("kind") == "decision"}
+
 
 # The cells of a step that are printed as signed (a later migration brings them to the data file).
 SIGNED_STEP_FIELDS = ("title", "requirement", "time_text", "output")

@@ -13,7 +13,7 @@ from workflow.flowchart import (
     render_procedure,
     render_procedure_pages,
 )
-from workflow.models import SopStep
+from workflow.models import SopLane, SopStep
 
 register = template.Library()
 
@@ -25,12 +25,14 @@ def procedure_steps(steps: Sequence[SopStep]) -> list[StepText]:
 
 
 @register.simple_tag
-def procedure_pages(steps: Sequence[SopStep]) -> list[ProcedurePage]:
+def procedure_pages(lanes: Sequence[SopLane], steps: Sequence[SopStep]) -> list[ProcedurePage]:
     """The procedure table cut into printed pages, each with its off-page connectors."""
-    return render_procedure_pages(steps)
+    return render_procedure_pages(lanes, steps)
 
 
 @register.simple_tag
-def procedure_chart(steps: Sequence[SopStep], title: str = "", described_by: str = "") -> str:
+def procedure_chart(
+    lanes: Sequence[SopLane], steps: Sequence[SopStep], title: str = "", described_by: str = ""
+) -> str:
     """The procedure table as one SVG for a screen, described by the text table `described_by`."""
-    return render_procedure(steps, mutu_baku=True, title=title, described_by=described_by)
+    return render_procedure(lanes, steps, mutu_baku=True, title=title, described_by=described_by)

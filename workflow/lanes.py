@@ -1,0 +1,124 @@
+"""Who holds a lane of an SOP: one policy per kind of holder answers every "who may act".
+
+A lane is held by a role (the people of one group), by the cycle's team (named at an earlier
+step), or by each unit head for their own unit. Each policy answers three questions:
+
+- `holds(lane, cycle, user)`: may this person act in this lane of this cycle now;
+- `waiting(user)`: a Q over Cycle of the cycles whose pending step waits for this person;
+- `holders(lane, cycle)`: a Q over User of the people who may act in this lane of this cycle.
+
+The state machine's permission, the inbox, the mails and the measurement table all ask here, and
+one parametrized test checks that the three answers agree for every lane, person and step.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from .models import Cycle, SopLane, UnitReport, User
+from .roles import UNIT_HEAD_ROLES
+
+
+def _active(user: User) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+class RolePolicy:
+    """The lane is held by every active person of one role (a Django group)."""
+
+    holder = SopLane.Holder.ROLE
+
+    def holds(self, lane: SopLane, cycle: Cycle, user: User) -> bool:
+        return _active(user) and user.has_role(lane.role)
+
+    def waiting(self, user: User) -> Q:
+        return Q(
+            pending_step__lane__holder=self.holder,
+            pending_step__lane__role__in=sorted(user.role_names),
+        )
+
+    def holders(self, lane: SopLane, cycle: Cycle) -> Q:
+        return Q(is_active=True, groups__name=lane.role)
+
+
+class TeamPolicy:
+    """The lane is held by the team that an earlier step named for this cycle."""
+
+    holder = SopLane.Holder.TEAM
+
+    def holds(self, lane: SopLane, cycle: Cycle, user: User) -> bool:
+        return _active(user) and user.pk in cycle.team_ids
+
+    def waiting(self, user: User) -> Q:
+        # EXISTS rather than a join: no duplicate rows, so no DISTINCT over the whole table.
+        member = Cycle.team.through.objects.filter(cycle=OuterRef("pk"), user=user)
+        return Q(pending_step__lane__holder=self.holder) & Q(Exists(member))
+
+    def holders(self, lane: SopLane, cycle: Cycle) -> Q:
+        return Q(is_active=True, team_cycles=cycle)
+
+
+class UnitHeadPolicy:
+    """The lane is held by each unit head, for their own unit, until that unit has reported."""
+
+    holder = SopLane.Holder.UNIT_HEAD
+
+    @staticmethod
+    def is_unit_head(user: User) -> bool:
+        return _active(user) and user.unit_id is not None and user.has_role(*UNIT_HEAD_ROLES)
+
+    def holds(self, lane: SopLane, cycle: Cycle, user: User) -> bool:
+        return self.is_unit_head(user) and user.unit_id not in cycle.reported_unit_ids
+
+    def waiting(self, user: User) -> Q:
+        reported = UnitReport.objects.filter(cycle=OuterRef("pk"), unit_id=user.unit_id)
+        return Q(pending_step__lane__holder=self.holder) & ~Q(Exists(reported))
+
+    def holders(self, lane: SopLane, cycle: Cycle) -> Q:
+        reported = UnitReport.objects.filter(cycle=cycle).values("unit_id")
+        return Q(
+            is_active=True, unit__isnull=False, groups__name__in=[str(r) for r in UNIT_HEAD_ROLES]
+        ) & ~Q(unit_id__in=reported)
+
+
+POLICIES = {policy.holder: policy for policy in (RolePolicy(), TeamPolicy(), UnitHeadPolicy())}
+
+
+def policy_of(lane: SopLane) -> RolePolicy | TeamPolicy | UnitHeadPolicy:
+    return POLICIES[lane.holder]
+
+
+def holds_lane(lane: SopLane, cycle: Cycle, user: User) -> bool:
+    """Whether `user` acts in `lane` of `cycle` now (whatever step is pending)."""
+    return policy_of(lane).holds(lane, cycle, user)
+
+
+def may_act(cycle: Cycle, user: User) -> bool:
+    """Whether `user` may act on the pending step of `cycle` (the FSM's permission)."""
+    step = cycle.current_step
+    return step is not None and holds_lane(step.lane, cycle, user)
+
+
+def waiting_for(user: User) -> Q:
+    """A Q over Cycle: the open cycles whose pending step waits for `user` (the inbox)."""
+    if not _active(user):
+        return Q(pk__in=[])
+    query = POLICIES[SopLane.Holder.ROLE].waiting(user) | POLICIES[SopLane.Holder.TEAM].waiting(
+        user
+    )
+    if UnitHeadPolicy.is_unit_head(user):
+        query |= POLICIES[SopLane.Holder.UNIT_HEAD].waiting(user)
+    return query
+
+
+def lane_holders(lane: SopLane, cycle: Cycle) -> Q:
+    """A Q over User: the people who may act in `lane` of `cycle` now."""
+    return policy_of(lane).holders(lane, cycle)
+
+
+def people_who_may_act(cycle: Cycle):
+    """The active people who may act on the pending step of `cycle` (the mails), distinct."""
+    step = cycle.current_step
+    if step is None:
+        return User.objects.none()
+    return User.objects.filter(lane_holders(step.lane, cycle)).distinct()

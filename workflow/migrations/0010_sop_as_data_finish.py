@@ -1,0 +1,57 @@
+"""Every SOP as data (3/3): steps point at their lane; the old lane code and decision flag go."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("workflow", "0009_sop_as_data_fill")]
+
+    operations = [
+        migrations.RemoveField(model_name="sopstep", name="lane"),
+        migrations.RemoveField(model_name="sopstep", name="is_decision"),
+        migrations.RenameField(model_name="sopstep", old_name="lane_ref", new_name="lane"),
+        migrations.AlterField(
+            model_name="sopstep",
+            name="lane",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="steps",
+                to="workflow.soplane",
+                verbose_name="pelaksana",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="cycle",
+            name="state",
+            field=models.CharField(default="step_1", max_length=20, verbose_name="status"),
+        ),
+        migrations.AlterModelOptions(
+            name="sopdefinition",
+            options={
+                "ordering": ["name", "-revision"],
+                "verbose_name": "definisi SOP",
+                "verbose_name_plural": "definisi SOP",
+            },
+        ),
+        migrations.AddConstraint(
+            model_name="sopdefinition",
+            constraint=models.UniqueConstraint(
+                fields=("code", "revision"), name="one_sop_revision_number"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="sopdefinition",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "published")),
+                fields=("code",),
+                name="one_published_revision_per_sop",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="cycle",
+            index=models.Index(
+                fields=["pending_step", "due_at"], name="workflow_cy_pending_5b0d8c_idx"
+            ),
+        ),
+    ]

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from documents.models import MeasurementRow
-from workflow.models import Cycle, Golongan, User
+from workflow.models import Cycle, Golongan, SopDefinition, User
 from workflow.roles import Role
 from workflow.services import start_cycle
 
@@ -31,7 +31,12 @@ def inspektur_with_cycle(rows: Iterable[Mapping[str, Any]]) -> tuple[Cycle, User
         jabatan="Inspektur",
     )
     inspektur.groups.add(Group.objects.get(name=Role.INSPEKTUR))
-    cycle = start_cycle(title="Perencanaan Kinerja Tahun 2026", year=2026, actor=inspektur)
+    cycle = start_cycle(
+        sop=SopDefinition.in_force("perencanaan-kinerja"),
+        title="Perencanaan Kinerja Tahun 2026",
+        year=2026,
+        actor=inspektur,
+    )
     now = timezone.now()
     MeasurementRow.objects.bulk_create(
         MeasurementRow(cycle=cycle, order=n, updated_by=inspektur, updated_at=now, **row)

@@ -32,9 +32,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from sop_portal.demo import ensure_people, seed_bulk  # noqa: E402
-from workflow.models import Cycle, State  # noqa: E402
+from workflow.extensions import muted as extensions_muted  # noqa: E402
+from workflow.models import Cycle, SopDefinition, State  # noqa: E402
 from workflow.services import execute_transition, start_cycle  # noqa: E402
-from workflow.signals import muted, transition_executed, transition_executing  # noqa: E402
+from workflow.signals import muted, transition_executed  # noqa: E402
 
 PAGES = ("/", "/cycles/", "/dashboard/")
 
@@ -66,17 +67,22 @@ def main() -> None:
     small_count = Cycle.objects.count()
     small = page_medians(client)
 
-    with muted(transition_executing, transition_executed):
+    with extensions_muted(), muted(transition_executed):
         timings, queries = [], []
         for _ in range(60):
-            cycle = start_cycle(title="Bench", year=2026, actor=people["inspektur"])
+            cycle = start_cycle(
+                sop=SopDefinition.in_force("perencanaan-kinerja"),
+                title="Bench",
+                year=2026,
+                actor=people["inspektur"],
+            )
             started = time.perf_counter()
             with CaptureQueriesContext(connection) as ctx:
                 execute_transition(
                     cycle_id=cycle.pk,
                     transition_name="complete_step_1",
                     actor=people["inspektur"],
-                    expected_state=State.STEP_1,
+                    expected_state=State.for_step(1),
                 )
             timings.append(time.perf_counter() - started)
             queries.append(len(ctx))

@@ -11,17 +11,12 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished
 
-        from workflow import audit, step_parts
-        from workflow.signals import transition_executing
+        from workflow import audit
 
         from . import forms, integrity, receivers
 
-        transition_executing.connect(
-            receivers.on_transition_executing, dispatch_uid="documents.transition_executing"
-        )
+        forms.register_extensions()
         request_finished.connect(
             receivers.on_request_finished, dispatch_uid="documents.discard_uncommitted_files"
         )
-        for part in forms.step_parts():
-            step_parts.register(part)
         audit.register_file_source(integrity.stored_files)

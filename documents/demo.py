@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from workflow.models import Unit
+from workflow.models import SopStep, Unit
 
 from .models import Direction
+from .services import ARCHIVES
 
 # The five realistic rows of DOMAIN.md (an inspectorate's SAKIP measurement table).
 DEMO_MEASUREMENT_ROWS: list[dict[str, Any]] = [
@@ -54,14 +55,18 @@ DEMO_MEASUREMENT_ROWS: list[dict[str, Any]] = [
 ]
 
 
-def demo_step_inputs(transition_name: str) -> dict[str, Any]:
-    """The `inputs` a demo seeder passes to execute_transition for `transition_name`.
+def demo_step_inputs(step: SopStep | None, transition_name: str) -> dict[str, Any]:
+    """The `inputs` a demo seeder passes to execute_transition for `transition_name` at `step`.
 
-    Step 9 needs the distribution and the archive register; the other steps need nothing
-    (the measurement rows go in with documents.services.save_measurement_rows during 3-6, and
-    step 8 needs a signing certificate: `manage.py create_signing_cert`).
+    The step that archives needs the distribution and the archive register; the other steps
+    need nothing (the measurement rows go in with documents.services.save_measurement_rows, and
+    the signing step needs a signing certificate: `manage.py create_signing_cert`).
     """
-    if transition_name == "complete_step_9":
+    if (
+        step is not None
+        and step.has_capability(ARCHIVES)
+        and transition_name.startswith("complete_step_")
+    ):
         return {
             "archive": {
                 "units": list(Unit.objects.all()),

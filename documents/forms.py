@@ -11,10 +11,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from workflow import limits
-from workflow.models import Cycle, SopStep, Unit
-from workflow.services import transition_custom
-from workflow.step_parts import StepFormPart
+from workflow import extensions, limits
+from workflow.models import CANCEL, COMPLETE, REPORT, RETURN, Cycle, SopStep, Unit
 
 from . import services
 from .formatting import parse_id_number
@@ -31,23 +29,14 @@ def _upload_help() -> str:
 
 
 def artefact_kind(step: SopStep, label: str) -> str:
-    """A named file is an input when the step's requirement names it, an archive at step 9."""
-    if step.number == 9:
+    """A named file is an input when the step's requirement names it, an archive at the step that
+    archives."""
+    if step.has_capability(services.ARCHIVES):
         return Artefact.Kind.ARCHIVE
     text = label.lower()
     if text in step.requirement.lower() and text not in step.output.lower():
         return Artefact.Kind.INPUT
     return Artefact.Kind.OUTPUT
-
-
-def _step_of(transition_name: str) -> int | None:
-    try:
-        custom = transition_custom(transition_name)
-    except StopIteration:
-        return None
-    if custom["kind"] not in ("complete", "report") or transition_name == "complete_step_5":
-        return None
-    return custom["step"]
 
 
 class PartForm(forms.Form):
@@ -67,7 +56,7 @@ class StepUploadForm(PartForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.step = self.cycle.sop_step(_step_of(self.transition_name))
+        self.step = self.cycle.current_step
         self.named = list(self.step.artefacts)
         for index, label in enumerate(self.named):
             self.fields[f"file_{index}"] = forms.FileField(
@@ -157,48 +146,86 @@ class MeasurementPartForm(PartForm):
         super().__init__(*args, **kwargs)
         self.row_count = MeasurementRow.objects.filter(cycle=self.cycle).count()
         self.editable = services.may_edit_measurements(self.cycle, self.user)
-        self.checks = services.step_checks_measurements(
-            self.cycle.sop_step(services.measurement_step_of(self.transition_name))
+        self.checks = services.step_checks_measurements(self.cycle.current_step)
+
+
+def _works_on_table(cycle: Cycle, step: SopStep | None, kind: str) -> bool:
+    return step is not None and not step.is_per_unit and kind in (COMPLETE, RETURN)
+
+
+def register_extensions() -> None:
+    """The capabilities this app gives to SOP steps, and what each adds to a transition: its part
+    of the step form, its check and its seal (called from DocumentsConfig.ready)."""
+    task_or_decision = frozenset({SopStep.Kind.TASK, SopStep.Kind.DECISION})
+    extensions.register_capability(
+        extensions.Capability(
+            services.MEASUREMENT_TABLE, _("Mengisi atau memeriksa tabel pengukuran kinerja")
         )
-
-
-def step_parts() -> list[StepFormPart]:
-    """The parts this app adds to the step forms (registered in DocumentsConfig.ready)."""
-
-    def has_files(cycle: Cycle, name: str) -> bool:
-        number = _step_of(name)
-        return number is not None and bool(cycle.sop_step(number).artefacts)
-
-    return [
-        StepFormPart(
+    )
+    extensions.register_capability(
+        extensions.Capability(
+            services.SIGNS_DOCUMENT,
+            _("Menyetujui dan menandatangani Dokumen Pengukuran Kinerja"),
+            kinds=task_or_decision,
+            once_per_sop=True,
+        )
+    )
+    extensions.register_capability(
+        extensions.Capability(
+            services.ARCHIVES,
+            _("Menggandakan, mendistribusikan dan mengarsipkan"),
+            kinds=frozenset({SopStep.Kind.TASK}),
+            once_per_sop=True,
+        )
+    )
+    # Every step: the files it names, stored and sealed with its record (a cancel seals them all).
+    extensions.register(
+        extensions.StepExtension(
             key=services.UPLOAD_KEY,
+            applies=lambda cycle, step, kind: kind in (COMPLETE, REPORT, RETURN, CANCEL),
+            shows_form=lambda cycle, step, kind: step is not None and bool(step.artefacts),
             form_class=StepUploadForm,
-            applies=has_files,
             template="documents/parts/uploads.html",
+            check=services.check_files,
+            seal=services.seal_files,
             order=50,
-        ),
-        StepFormPart(
+        )
+    )
+    extensions.register(
+        extensions.StepExtension(
             key=services.MEASUREMENT_KEY,
+            capability=services.MEASUREMENT_TABLE,
+            applies=_works_on_table,
             form_class=MeasurementPartForm,
-            applies=lambda cycle, name: services.transition_works_on_measurements(cycle, name),
+            form_kinds=frozenset({COMPLETE, RETURN}),
             template="documents/parts/measurement.html",
+            seal=services.seal_table,
             order=40,
-        ),
-        StepFormPart(
+        )
+    )
+    extensions.register(
+        extensions.StepExtension(
             key=services.SIGNATURE_KEY,
+            capability=services.SIGNS_DOCUMENT,
+            applies=lambda cycle, step, kind: kind == COMPLETE,
             form_class=SignatureForm,
-            applies=lambda cycle, name: name == "complete_step_8",
             template="documents/parts/signature.html",
+            seal=services.sign_document,
             order=60,
-        ),
-        StepFormPart(
+        )
+    )
+    extensions.register(
+        extensions.StepExtension(
             key=services.ARCHIVE_KEY,
+            capability=services.ARCHIVES,
+            applies=lambda cycle, step, kind: kind == COMPLETE,
             form_class=ArchiveForm,
-            applies=lambda cycle, name: name == "complete_step_9",
             template="documents/parts/archive.html",
+            check=services.check_archive,
+            seal=services.seal_archive,
             order=70,
-        ),
-    ]
+        )
+    )
 
 
 class ArtefactUploadForm(forms.Form):

@@ -1,23 +1,10 @@
-"""Receivers that plug the documents app into the engine's signals."""
+"""Receivers of the documents app (the engine's extensions are in forms.register_extensions)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import services
 from .storage import discard_uncommitted_files
-
-
-def on_transition_executing(sender, **kwargs: Any) -> list[dict[str, Any]]:
-    """Store, seal, sign and archive the step's documents inside the transition's transaction."""
-    return services.on_transition(
-        cycle=kwargs["cycle"],
-        transition=kwargs["transition"],
-        step=kwargs.get("step"),
-        actor=kwargs["actor"],
-        inputs=kwargs.get("inputs") or {},
-        at=kwargs["at"],
-    )
 
 
 def on_request_finished(sender, **kwargs: Any) -> None:

@@ -19,10 +19,22 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from workflow import limits
-from workflow.models import Cycle, SopStep, State, StepRecord, Unit, User, step_of_state
-from workflow.roles import Lane, Role
-from workflow.services import available_transitions, transition_custom
+from workflow import extensions, limits
+from workflow.lanes import holds_lane
+from workflow.models import (
+    CANCEL,
+    COMPLETE,
+    REPORT,
+    RETURN,
+    Cycle,
+    SopStep,
+    StepRecord,
+    Unit,
+    User,
+    parse_action,
+)
+from workflow.roles import Role
+from workflow.services import available_transitions
 
 from . import signing
 from .formatting import id_date, id_number, parse_id_number
@@ -40,8 +52,10 @@ from .selectors import average_capaian, group_by_sasaran, measurement_document
 from .storage import discard_uncommitted_files, private_storage, track_written
 from .uploads import CheckedUpload, check_upload
 
-# Steps during which the team edits the measurement table (our reading of steps 3 to 6).
-MEASUREMENT_STATES = (State.STEP_3, State.STEP_4, State.STEP_5, State.STEP_6)
+# The capabilities this app gives to SOP steps (registered in DocumentsConfig.ready()).
+MEASUREMENT_TABLE = "measurement_table"
+SIGNS_DOCUMENT = "signs_document"
+ARCHIVES = "archives"
 UPLOAD_KEY = "artefacts"
 MEASUREMENT_KEY = "measurement"
 SIGNATURE_KEY = "signature"
@@ -155,13 +169,13 @@ def _checked_uploads(inputs: Mapping[str, Any]) -> list[tuple[str, str, CheckedU
 
 
 def _seal(
-    cycle: Cycle, transition: str, step: SopStep | None, actor: User, at: datetime
+    cycle: Cycle, kind: str, step: SopStep | None, actor: User, at: datetime
 ) -> list[Artefact]:
     """Mark the step's unsealed files as sealed by the record about to be written."""
     files = Artefact.objects.select_for_update().filter(cycle=cycle, sealed_at__isnull=True)
-    if transition == "cancel" or step is None:
+    if kind == CANCEL or step is None:
         pass  # the cycle ends: every file still open is sealed with it
-    elif transition == "report_unit":
+    elif kind == REPORT:
         files = files.filter(step_number=step.number, uploaded_by=actor)
     else:
         files = files.filter(step_number=step.number)
@@ -181,47 +195,47 @@ def measurement_frozen(cycle: Cycle) -> bool:
     return SignedDocument.objects.filter(cycle=cycle, kind=SignedDocument.Kind.MEASUREMENT).exists()
 
 
-def may_edit_measurements(cycle: Cycle, user: User) -> bool:
-    """The cycle's team edits the table during steps 3 to 6, until approval."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and cycle.state in MEASUREMENT_STATES
-        and user.pk in cycle.team_ids
-        and not measurement_frozen(cycle)
-    )
-
-
 def step_edits_measurements(step: SopStep) -> bool:
-    """A step the team acts on while it may edit the table (3 and 6, read from the SOP data)."""
-    return State.for_step(step.number) in MEASUREMENT_STATES and step.lane == Lane.TIM_PENYUSUN
+    """A task step with the measurement-table capability: its actors edit the table."""
+    return step.has_capability(MEASUREMENT_TABLE) and not step.is_decision
 
 
 def step_checks_measurements(step: SopStep) -> bool:
-    """A decision step after the editing steps, before approval freezes the table (7 and 8)."""
-    last_editing = max(step_of_state(state) for state in MEASUREMENT_STATES)
-    return step.is_decision and step.number > last_editing
+    """A decision with the measurement-table capability: it checks the table (its form links to
+    the table, its record seals it)."""
+    return step.has_capability(MEASUREMENT_TABLE) and step.is_decision
 
 
-def measurement_step_of(transition_name: str) -> int | None:
-    """The step a completion or a return belongs to (unit reports and cancelling have none)."""
-    try:
-        custom = transition_custom(transition_name)
-    except StopIteration:
+def editing_steps(cycle: Cycle) -> list[SopStep]:
+    """The steps of the cycle's SOP that edit the table, in order."""
+    return [step for _n, step in sorted(cycle.steps.items()) if step_edits_measurements(step)]
+
+
+def may_edit_measurements(cycle: Cycle, user: User) -> bool:
+    """The holders of the editing steps' lanes edit the table from the first editing step to the
+    last, until approval (in the SOP Perencanaan Kinerja: the team, during steps 3 to 6)."""
+    editing = editing_steps(cycle)
+    number = cycle.current_step_number
+    if not editing or number is None or not editing[0].number <= number <= editing[-1].number:
+        return False
+    lanes = {step.lane_id: step.lane for step in editing}.values()
+    return any(holds_lane(lane, cycle, user) for lane in lanes) and not measurement_frozen(cycle)
+
+
+def measurement_step_of(cycle: Cycle, transition_name: str) -> int | None:
+    """The step a person's completion or return belongs to (unit reports, the automatic end of a
+    per-unit step and cancelling have none)."""
+    parsed = parse_action(transition_name)
+    if parsed is None or parsed[0] not in (COMPLETE, RETURN) or cycle.is_automatic(transition_name):
         return None
-    if custom["kind"] not in ("complete", "return") or transition_name == "complete_step_5":
-        return None
-    return custom["step"]
+    return parsed[1]
 
 
 def transition_works_on_measurements(cycle: Cycle, transition_name: str) -> bool:
     """Whether the step of `transition_name` edits the table or checks it (its form links to
     the table, its record seals the table as it stood)."""
-    number = measurement_step_of(transition_name)
-    if number is None:
-        return False
-    step = cycle.sop_step(number)
-    return step_edits_measurements(step) or step_checks_measurements(step)
+    number = measurement_step_of(cycle, transition_name)
+    return number is not None and cycle.sop_step(number).has_capability(MEASUREMENT_TABLE)
 
 
 ROW_FIELDS = ("sasaran", "indikator", "satuan", "direction", "target", "realisasi")
@@ -787,45 +801,47 @@ def record_archive(
     )
 
 
-# --- the hook into the engine -----------------------------------------------------------------
+# --- the extensions of the engine -------------------------------------------------------------
+# Each capability checks first (nothing written yet), then seals in order: files, the table, the
+# signed document, the archive. Files written here are removed again if the transaction rolls
+# back later (see storage.discard_uncommitted_files).
 
 
-def on_transition(
-    *,
-    cycle: Cycle,
-    transition: str,
-    step: SopStep | None,
-    actor: User,
-    inputs: Mapping[str, Any],
-    at: datetime,
-) -> list[dict[str, Any]]:
-    """Inside a transition's transaction: check, then store files, sign, archive and seal.
+def check_files(context: extensions.TransitionContext) -> None:
+    context.found[UPLOAD_KEY] = _checked_uploads(context.inputs)
 
-    Everything that can refuse runs before the first file is written; files written here are
-    removed again if the transaction rolls back later (see storage.discard_uncommitted_files).
-    """
-    inputs = inputs or {}
-    uploads = _checked_uploads(inputs)
-    if transition == "complete_step_9":
-        _clean_archive(inputs.get(ARCHIVE_KEY))
-    described: list[dict[str, Any]] = []
-    signed = None
-    if transition == "complete_step_8":
-        signed = approve_and_sign(cycle=cycle, actor=actor, at=at)
-    if uploads and step is not None:
-        for label, kind, checked in uploads:
-            _write(cycle, step.number, label, kind, checked, actor, at)
-    described.extend(a.description() for a in _seal(cycle, transition, step, actor, at))
-    if transition_works_on_measurements(cycle, transition):
-        # The table as the step saw it: a later correction shows against it in the chain.
-        described.append(seal_measurement_table(cycle))
-    if signed is not None:
-        described.append(signed_description(signed))
-    if transition == "complete_step_9":
-        archive = record_archive(cycle=cycle, actor=actor, data=inputs[ARCHIVE_KEY], at=at)
-        entry = signed_description(archive.softfile, kind="archive")
-        entry.update(
-            {"classification_code": archive.classification_code, "location": archive.location}
-        )
-        described.append(entry)
-    return described
+
+def seal_files(context: extensions.TransitionContext) -> list[dict[str, Any]]:
+    """Store the step form's files and seal every file of the step with its record."""
+    step, actor, at = context.step, context.actor, context.at
+    if step is not None:
+        for label, kind, checked in context.found.get(UPLOAD_KEY, []):
+            _write(context.cycle, step.number, label, kind, checked, actor, at)
+    return [a.description() for a in _seal(context.cycle, context.kind, step, actor, at)]
+
+
+def seal_table(context: extensions.TransitionContext) -> list[dict[str, Any]]:
+    """The table as the step saw it: a later correction shows against it in the chain."""
+    if not transition_works_on_measurements(context.cycle, context.action):
+        return []
+    return [seal_measurement_table(context.cycle)]
+
+
+def sign_document(context: extensions.TransitionContext) -> list[dict[str, Any]]:
+    """Ya at the signing step: approve and sign the measurement document (PAdES)."""
+    signed = approve_and_sign(cycle=context.cycle, actor=context.actor, at=context.at)
+    return [signed_description(signed)]
+
+
+def check_archive(context: extensions.TransitionContext) -> None:
+    _clean_archive(context.inputs.get(ARCHIVE_KEY))
+
+
+def seal_archive(context: extensions.TransitionContext) -> list[dict[str, Any]]:
+    """The distribution list and the archive register of the paper original."""
+    archive = record_archive(
+        cycle=context.cycle, actor=context.actor, data=context.inputs[ARCHIVE_KEY], at=context.at
+    )
+    entry = signed_description(archive.softfile, kind="archive")
+    entry.update({"classification_code": archive.classification_code, "location": archive.location})
+    return [entry]

@@ -18,6 +18,6 @@ urlpatterns = [
     ),
     path("cycles/<int:cycle_id>/monitoring.pdf", views.monitoring_report, name="monitoring_report"),
     path("documents/<int:pk>/download/", views.signed_download, name="signed_download"),
-    path("sop/print.pdf", views.sop_pdf, name="sop_pdf"),
+    path("sop/<slug:code>/print.pdf", views.sop_pdf, name="sop_pdf"),
     path("verify/<str:token>/", views.verify, name="verify"),
 ]

@@ -274,16 +274,27 @@ def _checkpoint_footer() -> dict[str, object]:
 
 @login_required
 @_pdf_within_limits
-def sop_pdf(request: HttpRequest) -> FileResponse:
-    """The SOP document in SOP AP layout, printable."""
+def sop_pdf(request: HttpRequest, code: str) -> FileResponse:
+    """An SOP document in SOP AP layout, printable (the revision in force, or ?revision=N)."""
     from workflow import selectors as workflow_selectors
 
     if not workflow_selectors.may_see_cycles(request.user):
         raise PermissionDenied
+    revision = workflow_selectors.search_text(request.GET.get("revision"), 5)
+    sops = SopDefinition.objects.filter(code=code)
+    if revision.isascii() and revision.isdigit():
+        sop = get_object_or_404(sops, revision=int(revision))
+    else:
+        sop = get_object_or_404(sops.published())
+    if sop.status == SopDefinition.Status.DRAFT and not workflow_selectors.may_edit_sops(
+        request.user
+    ):
+        raise Http404
     with translation.override("id"):  # an official document: Indonesian for everyone
-        context = {"doc": workflow_selectors.sop_document(SopDefinition.current())}
+        context = {"doc": workflow_selectors.sop_document(sop)}
         pdf = render_pdf("documents/pdf/sop.html", context)
-    return _attachment(BytesIO(pdf), "sop-perencanaan-kinerja.pdf", "application/pdf")
+    name = f"sop-{sop.code}-revisi-{sop.revision}.pdf"
+    return _attachment(BytesIO(pdf), name, "application/pdf")
 
 
 # Bytes of a multipart request beyond the file itself (boundaries, headers, the CSRF token).

@@ -14,12 +14,14 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from documents.demo import DEMO_MEASUREMENT_ROWS, demo_step_inputs
-from documents.services import save_measurement_rows, upload_artefact
+from documents.models import MeasurementRow
+from documents.services import save_measurement_rows, step_edits_measurements, upload_artefact
 from workflow.clock import DAYS, HOURS, MINUTES, TimeStandard, WorkingCalendar
-from workflow.models import Cycle, Golongan, Unit, User
+from workflow.extensions import muted as extensions_muted
+from workflow.models import Cycle, Golongan, SopDefinition, Unit, User
 from workflow.roles import Role
-from workflow.services import execute_transition, start_cycle
-from workflow.signals import muted, transition_executed, transition_executing
+from workflow.services import execute_transition, names_team, start_cycle
+from workflow.signals import muted, transition_executed
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -116,6 +118,9 @@ DEMO_PEOPLE = [
         Role.STAF,
     ),
 ]
+
+# The demo's cycles follow the SOP Perencanaan Kinerja (the office's signed SOP).
+PROCEDURE_CODE = "perencanaan-kinerja"
 
 DEMO_CYCLE_TITLES = {
     "completed": "Perencanaan Kinerja Tahun 2025",
@@ -222,6 +227,10 @@ def _start_that_ends_before(
     return start
 
 
+def has_rows(cycle: Cycle) -> bool:
+    return MeasurementRow.objects.filter(cycle=cycle).exists()
+
+
 def _walk(
     cycle: Cycle,
     people: dict[str, User],
@@ -235,7 +244,8 @@ def _walk(
     for (name, who, _took), at in zip(plan, times, strict=True):
         cycle = Cycle.objects.get(pk=cycle.pk)
         kwargs: dict = {}
-        if name == "complete_step_2":
+        step = cycle.current_step
+        if names_team(cycle, "complete") and name.startswith("complete_step_"):
             kwargs["team"] = [people["tim1"], people["tim2"]]
         if name == "report_unit":
             kwargs["report"] = f"Data perencanaan kinerja {people[who].unit} sudah dihimpun."
@@ -244,7 +254,6 @@ def _walk(
         if name == "cancel":
             kwargs["reason"] = "Digantikan oleh siklus perencanaan kinerja triwulanan."
         if with_documents:
-            step = cycle.current_step
             if step and step.artefacts and name != "report_unit":
                 upload_artefact(
                     cycle=cycle,
@@ -253,11 +262,11 @@ def _walk(
                     label=step.artefacts[0],
                     at=at,
                 )
-            if name == "complete_step_3":
+            if step is not None and step_edits_measurements(step) and not has_rows(cycle):
                 save_measurement_rows(
                     cycle=cycle, actor=people[who], rows=DEMO_MEASUREMENT_ROWS, at=at
                 )
-            kwargs["inputs"] = demo_step_inputs(name)
+            kwargs["inputs"] = demo_step_inputs(step, name)
         execute_transition(
             cycle_id=cycle.pk, transition_name=name, actor=people[who], at=at, **kwargs
         )
@@ -270,12 +279,14 @@ def seed_base(password: str) -> list[str]:
         people = ensure_people(password)
     calendar = WorkingCalendar.load()
     existing = set(Cycle.objects.values_list("title", flat=True))
+    sop = SopDefinition.in_force(PROCEDURE_CODE)
     # History is written, not announced: nobody is mailed about the demo's past.
     with muted(transition_executed):
         title = DEMO_CYCLE_TITLES["completed"]
         if title not in existing:
             with transaction.atomic():
                 cycle = start_cycle(
+                    sop=sop,
                     title=title,
                     year=2025,
                     actor=people["inspektur"],
@@ -290,13 +301,15 @@ def seed_base(password: str) -> list[str]:
             plan = COMPLETED_PLAN[:6]
             start = _start_that_ends_before(now, plan, calendar)
             with transaction.atomic():
-                cycle = start_cycle(title=title, year=2026, actor=people["inspektur"], at=start)
+                cycle = start_cycle(
+                    sop=sop, title=title, year=2026, actor=people["inspektur"], at=start
+                )
                 _walk(cycle, people, plan, with_documents=True, calendar=calendar)
             made.append(title)
         title = DEMO_CYCLE_TITLES["started"]
         if title not in existing:
             start = office_moment_before(now, calendar)
-            start_cycle(title=title, year=2027, actor=people["inspektur"], at=start)
+            start_cycle(sop=sop, title=title, year=2027, actor=people["inspektur"], at=start)
             made.append(title)
     return made
 
@@ -316,7 +329,8 @@ def seed_bulk(count: int, *, seed: int = 2026) -> int:
     people = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in DEMO_PEOPLE])}
     calendar = WorkingCalendar.load()
     latest_start = office_moment_before(timezone.now() - timedelta(days=90), calendar)
-    with muted(transition_executing, transition_executed), transaction.atomic():
+    sop = SopDefinition.in_force(PROCEDURE_CODE)
+    with extensions_muted(), muted(transition_executed), transaction.atomic():
         for n in range(count):
             year = rng.randint(2019, latest_start.year + 1)
             # A person starts a cycle in office hours: a drawn weekend, holiday or early hour
@@ -331,6 +345,7 @@ def seed_bulk(count: int, *, seed: int = 2026) -> int:
             )
             start = min(latest_start, calendar.next_working_moment(drawn))
             cycle = start_cycle(
+                sop=sop,
                 title=f"Perencanaan Kinerja Tahun {year} (data uji {n + 1})",
                 year=year,
                 actor=people["inspektur"],

@@ -7,7 +7,7 @@ import itertools
 import factory
 from django.contrib.auth.models import Group
 
-from workflow.models import Golongan, Unit, User
+from workflow.models import Golongan, SopDefinition, Unit, User
 from workflow.roles import Role
 
 _nip_sequence = itertools.count(1)
@@ -49,3 +49,8 @@ def person(username: str, role: Role | None, unit_code: str | None, **kwargs) ->
         unit=unit(unit_code) if unit_code else None,
         **kwargs,
     )
+
+
+def planning_sop() -> SopDefinition:
+    """The signed SOP Perencanaan Kinerja, in force (loaded by the migrations)."""
+    return SopDefinition.in_force("perencanaan-kinerja")

@@ -6,7 +6,17 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .lockout import unlock
-from .models import Cycle, LocalDayOff, SopDefinition, SopStep, StepRecord, Unit, UnitReport, User
+from .models import (
+    Cycle,
+    LocalDayOff,
+    SopDefinition,
+    SopLane,
+    SopStep,
+    StepRecord,
+    Unit,
+    UnitReport,
+    User,
+)
 
 
 @admin.register(User)
@@ -57,12 +67,25 @@ class LocalDayOffAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
+class SopLaneInline(admin.TabularInline):
+    model = SopLane
+    extra = 0
+    can_delete = False
+    fields = ("order", "code", "name", "holder", "role")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who holds a lane is part of the machine: fixed once a revision has cycles.
+        return ("code", "holder", "role") if obj is not None and obj.has_cycles() else ()
+
+
 class SopStepInline(admin.StackedInline):
     model = SopStep
     extra = 0
     can_delete = False
     fields = (
-        ("number", "lane", "is_decision"),
+        ("number", "kind", "lane", "return_to"),
+        "capabilities",
+        "is_warned",
         "title",
         "requirement",
         "time_text",
@@ -72,11 +95,29 @@ class SopStepInline(admin.StackedInline):
         "note",
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        # Numbers, kinds and the graph are what running cycles follow: read-only once a revision
+        # has cycles (a change makes a new revision, on the SOP page of the portal).
+        if obj is not None and obj.has_cycles():
+            return ("number", "kind", "lane", "return_to", "capabilities")
+        return ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lane":
+            sop_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = SopLane.objects.filter(sop_id=sop_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(SopDefinition)
 class SopDefinitionAdmin(admin.ModelAdmin):
-    list_display = ("name", "number", "approved_on")
-    inlines = [SopStepInline]
+    list_display = ("name", "code", "revision", "status", "number", "approved_on")
+    list_filter = ("status",)
+    readonly_fields = ("code", "revision", "status", "published_at")
+    inlines = [SopLaneInline, SopStepInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # A new SOP or revision comes from the SOP page or `import_sop`.
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -113,6 +154,7 @@ class CycleAdmin(admin.ModelAdmin):
     readonly_fields = (
         "sop",
         "state",
+        "pending_step",
         "team",
         "created_by",
         "created_at",

@@ -51,6 +51,8 @@ class TransitionContext:
     actor: User
     inputs: dict[str, Any]
     at: datetime
+    # What the checks found (e.g. the uploaded files, checked), for the seals that follow.
+    found: dict[str, Any] = field(default_factory=dict)
     # Artefact descriptions of the extensions that ran before (in `order`).
     sealed: list[dict[str, Any]] = field(default_factory=list)
 
@@ -65,6 +67,8 @@ class StepExtension:
     key: str
     capability: str | None = None
     applies: Callable[[Cycle, SopStep | None, str], bool] = lambda cycle, step, kind: True
+    # Whether the form part shows (the check and seal may apply where no form part shows).
+    shows_form: Callable[[Cycle, SopStep | None, str], bool] = lambda cycle, step, kind: True
     form_class: type[forms.Form] | None = None
     template: str | None = None
     # Which kinds of transition show the form part (the check and seal run for every kind the
@@ -96,6 +100,10 @@ def register(extension: StepExtension) -> None:
     _extensions[extension.key] = extension
 
 
+def unregister(key: str) -> None:
+    _extensions.pop(key, None)
+
+
 def capabilities() -> dict[str, Capability]:
     """Every capability a step may carry, by code."""
     return dict(_capabilities)
@@ -116,7 +124,7 @@ def form_parts(cycle: Cycle, step: SopStep | None, kind: str) -> list[StepExtens
     return [
         e
         for e in for_transition(cycle, step, kind)
-        if e.form_class is not None and kind in e.form_kinds
+        if e.form_class is not None and kind in e.form_kinds and e.shows_form(cycle, step, kind)
     ]
 
 

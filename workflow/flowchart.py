@@ -331,16 +331,14 @@ class _Table:
         self.returns = return_edges(self.steps)
         self.marks = marks
         self.mutu_baku = mutu_baku
-        self.columns = lane_columns(sorted(lanes, key=lambda lane: (lane.order, lane.pk or 0)))
-        self.lanes = [lane.code for lane in self.columns]
+        self.lane_cols = lane_columns(sorted(lanes, key=lambda lane: (lane.order, lane.pk or 0)))
+        self.lanes = [lane.code for lane in self.lane_cols]
         widths = layout.widths
         columns: list[tuple[str, str, float]] = [
             ("no", pgettext("nomor urut", "No"), widths["no"]),
             ("title", _("Uraian Prosedur"), widths["title"]),
         ]
-        columns += [
-            (f"lane:{lane.code}", lane.name, layout.lane_width) for lane in self.columns
-        ]
+        columns += [(f"lane:{lane.code}", lane.name, layout.lane_width) for lane in self.lane_cols]
         if mutu_baku:
             columns += [
                 ("requirement", _("Persyaratan/ Kelengkapan"), widths["requirement"]),
@@ -408,7 +406,7 @@ class _Table:
 
     def lane_centre(self, step: SopStep) -> tuple[float, float]:
         """The centre x of a step's symbol, and how far it spans across lanes."""
-        span = lane_span(step.lane, self.columns)
+        span = lane_span(step.lane, self.lane_cols)
         half = self.layout.lane_width / 2
         centres = [self.x_of[f"lane:{lane}"] + half for lane in span if lane in self.lanes]
         if not centres:

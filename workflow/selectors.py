@@ -474,11 +474,13 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
 # --- the SOP book -------------------------------------------------------------------------------
 def may_edit_sops(user: User) -> bool:
     """Administrators who may write SOPs (the change permission of SOP definitions)."""
-    return user.is_authenticated and user.is_active and user.has_perm("workflow.change_sopdefinition")
+    return (
+        user.is_authenticated and user.is_active and user.has_perm("workflow.change_sopdefinition")
+    )
 
 
 def sop_book() -> list[dict]:
-    """Every SOP in force with its cycles (all, and still running): two queries."""
+    """Every SOP in force with its steps and cycles (all, and still running): three queries."""
     sops = sop_choices()
     counts = {
         row["sop__code"]: row
@@ -486,9 +488,11 @@ def sop_book() -> list[dict]:
         .annotate(total=Count("pk"), open=Count("pk", filter=Q(state__in=OPEN_STATES)))
         .order_by()
     }
+    steps = step_counts({sop.pk for sop in sops})
     return [
         {
             "sop": sop,
+            "steps": steps.get(sop.pk, 0),
             "total": counts.get(sop.code, {}).get("total", 0),
             "open": counts.get(sop.code, {}).get("open", 0),
         }
@@ -745,7 +749,9 @@ def who_must_act(cycles: list[Cycle]) -> dict[int, WhoMustAct]:
         members[row.cycle_id].append(row.user)
     statuses = unit_report_status(ids)
     roles = {
-        c.pending_step.lane.role for c in cycles if c.pending_step.lane.holder == SopLane.Holder.ROLE
+        c.pending_step.lane.role
+        for c in cycles
+        if c.pending_step.lane.holder == SopLane.Holder.ROLE
     }
     holders: dict[str, list[User]] = {role: [] for role in roles}
     if roles:

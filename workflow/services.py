@@ -156,6 +156,9 @@ def execute_transition(
     if expected_state is not None and cycle.state != expected_state:
         raise AlreadyDone(_last_actor_message(cycle))
     method = cycle.fsm_method(transition_name)
+    if cycle.is_automatic(transition_name):
+        # A per-unit step ends by itself with its last report; nobody completes it by hand.
+        raise TransitionRefused(_("Syarat langkah ini belum terpenuhi (semua unit harus melapor)."))
     if not cycle.action_applies(transition_name) or not can_proceed(method, check_conditions=False):
         raise TransitionRefused(_("Tindakan ini tidak berlaku pada status siklus sekarang."))
     # django-fsm's has_transition_perm also checks conditions; a refusal for the role comes first.

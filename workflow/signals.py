@@ -1,16 +1,10 @@
-"""What the workflow announces; other apps listen (workflow imports none of them)."""
+"""What the workflow announces after a transition; other apps listen (workflow imports none of
+them). What happens inside a transition goes through workflow.extensions."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.dispatch import Signal
-
-# Sent inside the transaction of a transition, after the state moved and before its record is
-# written, with cycle, transition, step (SopStep or None), actor, inputs (dict), at (datetime).
-# A receiver returns a list of artefact descriptions ({"kind", "name", "sha256", "size", ...})
-# that are sealed into the record's hashed content; raising ValidationError refuses the whole
-# transition (nothing is written).
-transition_executing = Signal()
 
 # Sent after the transaction committed, with cycle and record.
 transition_executed = Signal()

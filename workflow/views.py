@@ -279,9 +279,8 @@ def sop(request: HttpRequest, code: str) -> HttpResponse:
     if not selectors.may_see_cycles(request.user):
         raise PermissionDenied
     sop = _sop_revision(code, request.GET.get("revision"))
-    if not sop.is_published and sop.status == SopDefinition.Status.DRAFT:
-        if not selectors.may_edit_sops(request.user):
-            raise Http404
+    if sop.status == SopDefinition.Status.DRAFT and not selectors.may_edit_sops(request.user):
+        raise Http404
     try:
         pdf_url = reverse("documents:sop_pdf", args=[sop.code])
         if not sop.is_published:

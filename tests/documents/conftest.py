@@ -75,7 +75,7 @@ def fill_rows(cycle, people, rows=None):
 
 def cycle_at(people, state: str, *, rows=True):
     """A cycle walked to `state`, with the demo measurement rows filled in at step 3."""
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
     if rows:
         fill_rows(cycle, people)
     return advance_to(cycle, people, state)

@@ -16,7 +16,7 @@ from workflow.models import State
 
 @pytest.fixture
 def at_step_9(people):
-    cycle = cycle_at(people, State.STEP_8)
+    cycle = cycle_at(people, State.for_step(8))
     run(cycle, "complete_step_8", people["inspektur"])
     return cycle
 
@@ -63,7 +63,7 @@ def test_step_9_without_archive_register_is_refused(people, at_step_9):
         run(at_step_9, "complete_step_9", people["staf"])
     assert "archive" in exc.value.message_dict
     at_step_9.refresh_from_db()
-    assert at_step_9.state == State.STEP_9
+    assert at_step_9.state == State.for_step(9)
 
 
 def test_record_of_step_9_names_the_archived_softfile(people, at_step_9):

@@ -12,8 +12,8 @@ from documents.services import delete_artefact, upload_artefact
 from documents.storage import discard_uncommitted_files
 from tests.documents.conftest import docx_file, pdf_file
 from tests.workflow.helpers import advance_to, new_cycle, run
+from workflow import extensions
 from workflow.models import State
-from workflow.signals import transition_executing
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_delete_needs_post(client, people, uploaded):
 
 
 def test_files_of_the_step_form_are_stored_and_sealed(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_2)
+    cycle = advance_to(new_cycle(people), people, State.for_step(2))
     inputs = {"artefacts": {"uploads": [("SK Tim", "output", docx_file())]}}
     record = run(
         cycle,
@@ -119,7 +119,7 @@ def test_files_of_the_step_form_are_stored_and_sealed(people):
 
 
 def test_refused_step_form_file_refuses_the_transition(people, media_files):
-    cycle = advance_to(new_cycle(people), people, State.STEP_2)
+    cycle = advance_to(new_cycle(people), people, State.for_step(2))
     bad = pdf_file("sk.docx")
     inputs = {"artefacts": {"uploads": [("SK Tim", "output", bad)]}}
     with pytest.raises(ValidationError) as exc:
@@ -129,11 +129,11 @@ def test_refused_step_form_file_refuses_the_transition(people, media_files):
 
 
 def test_files_of_a_rolled_back_transition_are_removed(people, media_files):
-    def refuse(**kwargs):
+    def refuse(context):
         raise ValidationError({"other": ["refused after the files were written"]})
 
-    cycle = advance_to(new_cycle(people), people, State.STEP_2)
-    transition_executing.connect(refuse, dispatch_uid="test.refuse")
+    cycle = advance_to(new_cycle(people), people, State.for_step(2))
+    extensions.register(extensions.StepExtension(key="test.refuse", seal=refuse, order=999))
     try:
         with pytest.raises(ValidationError):
             run(
@@ -144,7 +144,7 @@ def test_files_of_a_rolled_back_transition_are_removed(people, media_files):
                 inputs={"artefacts": {"uploads": [("SK Tim", "output", docx_file())]}},
             )
     finally:
-        transition_executing.disconnect(dispatch_uid="test.refuse")
+        extensions.unregister("test.refuse")
     assert len(media_files()) == 1  # written inside the transaction that rolled back
     discard_uncommitted_files()  # what the end of the request does
     assert media_files() == []
@@ -182,7 +182,7 @@ def test_refused_upload_from_the_cycle_page_says_why(client, people, media_files
 
 
 def test_unit_report_seals_only_the_reporting_heads_files(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     mine = upload_artefact(
         cycle=cycle, actor=people["irban1"], file=pdf_file("irban1.pdf"), label="Laporan unit"
     )

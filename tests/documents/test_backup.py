@@ -32,7 +32,7 @@ def office(people):
         # pg_dump runs in its own connection and cannot see a test's uncommitted rows, and a
         # restore would need a second database: the PostgreSQL path has its own test below.
         pytest.skip("the dumpdata path: SQLite")
-    cycle = cycle_at(people, State.STEP_8)
+    cycle = cycle_at(people, State.for_step(8))
     upload_artefact(
         cycle=cycle,
         actor=people["inspektur"],
@@ -139,7 +139,7 @@ def test_on_postgresql_the_database_is_dumped_with_pg_dump_triggers_included(
 
     if connection.vendor != "postgresql":
         pytest.skip("pg_dump is the point: PostgreSQL only")
-    advance_to(new_cycle(people), people, State.STEP_3)
+    advance_to(new_cycle(people), people, State.for_step(3))
     path = tmp_path / "cadangan.tar.gz"
     call_command("backup", str(path))
     with tarfile.open(path) as tar:

@@ -21,7 +21,7 @@ from workflow.models import State, StepRecord
 
 @pytest.fixture
 def cycle(people):
-    return advance_to(new_cycle(people), people, State.STEP_4)
+    return advance_to(new_cycle(people), people, State.for_step(4))
 
 
 def _checkpoint_files(checkpoint_dir):

@@ -34,7 +34,7 @@ def sealed(people) -> Artefact:
 
 @pytest.fixture
 def signed(people) -> SignedDocument:
-    cycle = cycle_at(people, State.STEP_8)
+    cycle = cycle_at(people, State.for_step(8))
     run(cycle, "complete_step_8", people["inspektur"])
     return SignedDocument.objects.get(cycle=cycle)
 

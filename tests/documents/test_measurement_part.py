@@ -22,12 +22,12 @@ def _links(client, cycle, user, transition: str) -> tuple[bool, bool]:
 @pytest.mark.parametrize(
     ("state", "transition", "who"),
     [
-        (State.STEP_3, "complete_step_3", "tim1"),
-        (State.STEP_6, "complete_step_6", "tim2"),
-        (State.STEP_7, "complete_step_7", "sekretaris"),
-        (State.STEP_7, "return_step_7", "sekretaris"),
-        (State.STEP_8, "complete_step_8", "inspektur"),
-        (State.STEP_8, "return_step_8", "inspektur"),
+        (State.for_step(3), "complete_step_3", "tim1"),
+        (State.for_step(6), "complete_step_6", "tim2"),
+        (State.for_step(7), "complete_step_7", "sekretaris"),
+        (State.for_step(7), "return_step_7", "sekretaris"),
+        (State.for_step(8), "complete_step_8", "inspektur"),
+        (State.for_step(8), "return_step_8", "inspektur"),
     ],
 )
 def test_steps_that_edit_or_check_the_table_link_to_it_and_its_draft(
@@ -40,9 +40,9 @@ def test_steps_that_edit_or_check_the_table_link_to_it_and_its_draft(
 @pytest.mark.parametrize(
     ("state", "transition", "who"),
     [
-        (State.STEP_4, "complete_step_4", "staf"),
-        (State.STEP_5, "report_unit", "irban1"),
-        (State.STEP_9, "complete_step_9", "staf"),
+        (State.for_step(4), "complete_step_4", "staf"),
+        (State.for_step(5), "report_unit", "irban1"),
+        (State.for_step(9), "complete_step_9", "staf"),
     ],
 )
 def test_steps_that_do_not_touch_the_table_show_no_link(client, people, state, transition, who):
@@ -51,14 +51,14 @@ def test_steps_that_do_not_touch_the_table_show_no_link(client, people, state, t
 
 
 def test_team_step_invites_to_edit_the_table(client, people):
-    cycle = cycle_at(people, State.STEP_6)
+    cycle = cycle_at(people, State.for_step(6))
     client.force_login(people["tim2"])
     page = client.get(reverse("workflow:step", args=[cycle.pk, "complete_step_6"]))
     assert "Buka dan ubah tabel pengukuran" in page.content.decode()
 
 
 def test_which_steps_work_on_the_table_follows_the_lane_in_the_sop_data(people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     step = cycle.sop.steps.get(number=4)
     step.lane = "tim_penyusun"
     step.save()

@@ -79,7 +79,7 @@ def _document_html(cycle, people) -> str:
 
 @pytest.fixture
 def long_table(people):
-    cycle = cycle_at(people, State.STEP_3, rows=False)
+    cycle = cycle_at(people, State.for_step(3), rows=False)
     save_measurement_rows(cycle=cycle, actor=people["tim1"], rows=LONG_ROWS)
     return cycle
 

@@ -32,7 +32,7 @@ def _stored(cycle):
 
 def _returned_and_corrected(people):
     """Step 7 returns the table; tim2 corrects one realisasi; step 6 is done again."""
-    cycle = cycle_at(people, State.STEP_7)
+    cycle = cycle_at(people, State.for_step(7))
     run(cycle, "return_step_7", people["sekretaris"], reason="Sesuaikan data realisasi")
     rows = _stored(cycle)
     rows[1]["realisasi"] = "69,5"
@@ -42,7 +42,7 @@ def _returned_and_corrected(people):
 
 
 def test_completing_step_3_seals_every_row_of_the_table_into_its_record(people):
-    cycle = cycle_at(people, State.STEP_4)
+    cycle = cycle_at(people, State.for_step(4))
     table = _sealed_table(_record(cycle, "complete_step_3"))
     assert [row["indikator"] for row in table["rows"]][:2] == [
         "Level kapabilitas APIP",
@@ -52,20 +52,20 @@ def test_completing_step_3_seals_every_row_of_the_table_into_its_record(people):
 
 
 def test_sealed_table_carries_the_sha256_of_its_rows(people):
-    cycle = cycle_at(people, State.STEP_4)
+    cycle = cycle_at(people, State.for_step(4))
     table = _sealed_table(_record(cycle, "complete_step_3"))
     canonical = json.dumps(table["rows"], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     assert table["sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def test_steps_that_do_not_work_on_the_table_seal_none(people):
-    cycle = cycle_at(people, State.STEP_6)
+    cycle = cycle_at(people, State.for_step(6))
     assert _sealed_table(_record(cycle, "complete_step_4")) is None
     assert _sealed_table(_record(cycle, "report_unit")) is None
 
 
 def test_return_at_step_7_seals_the_table_the_sekretaris_checked(people):
-    cycle = cycle_at(people, State.STEP_7)
+    cycle = cycle_at(people, State.for_step(7))
     record = run(cycle, "return_step_7", people["sekretaris"], reason="Sesuaikan realisasi")
     assert _sealed_table(record)["rows"][1]["realisasi"] == "68.5"
 
@@ -87,7 +87,7 @@ def test_correction_names_the_record_that_sealed_the_table_before(people):
 
 
 def test_removed_and_added_rows_show_in_the_next_sealed_table(people):
-    cycle = cycle_at(people, State.STEP_7)
+    cycle = cycle_at(people, State.for_step(7))
     run(cycle, "return_step_7", people["sekretaris"], reason="Ganti indikator SPIP")
     rows = _stored(cycle)
     removed = rows.pop(4)
@@ -99,7 +99,7 @@ def test_removed_and_added_rows_show_in_the_next_sealed_table(people):
 
 
 def test_table_unchanged_since_the_last_seal_shows_no_changes(people):
-    cycle = cycle_at(people, State.STEP_8)
+    cycle = cycle_at(people, State.for_step(8))
     assert _sealed_table(_record(cycle, "complete_step_7"))["changes"] == []
 
 
@@ -110,7 +110,7 @@ def test_chain_with_sealed_tables_verifies(people):
 
 
 def test_sealed_numbers_are_plain_decimals_without_an_exponent(people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     rows = _stored(cycle)
     rows[0]["target"] = "1.250"
     save_measurement_rows(cycle=cycle, actor=people["tim1"], rows=rows)

@@ -44,7 +44,7 @@ def test_rating_band_comes_from_settings(settings):
 
 
 def test_team_member_saves_the_rows_in_order(people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     assert [r.indikator for r in cycle.measurement_rows.all()][:2] == [
         "Level kapabilitas APIP",
         "Nilai SAKIP Pemerintah Daerah",
@@ -52,7 +52,7 @@ def test_team_member_saves_the_rows_in_order(people):
 
 
 def test_someone_outside_the_team_cannot_edit_the_rows(people):
-    cycle = cycle_at(people, State.STEP_3, rows=False)
+    cycle = cycle_at(people, State.for_step(3), rows=False)
     with pytest.raises(PermissionDenied):
         save_measurement_rows(cycle=cycle, actor=people["staf"], rows=[])
 
@@ -65,20 +65,20 @@ def test_rows_cannot_be_edited_before_step_3(people):
 
 
 def test_rows_cannot_be_edited_at_the_sekretaris_check(people):
-    cycle = cycle_at(people, State.STEP_7)
+    cycle = cycle_at(people, State.for_step(7))
     with pytest.raises(PermissionDenied):
         fill_rows(cycle, people)
 
 
 def test_rows_are_frozen_after_approval(people):
-    cycle = cycle_at(people, State.STEP_8)
+    cycle = cycle_at(people, State.for_step(8))
     run(cycle, "complete_step_8", people["inspektur"])
     with pytest.raises(PermissionDenied, match="dibekukan"):
         fill_rows(cycle, people)
 
 
 def test_rows_are_editable_again_after_a_return_to_the_team(people):
-    cycle = cycle_at(people, State.STEP_7)
+    cycle = cycle_at(people, State.for_step(7))
     run(cycle, "return_step_7", people["sekretaris"], reason="Target SPIP belum sesuai Renstra")
     fill_rows(
         cycle,
@@ -98,7 +98,7 @@ def test_rows_are_editable_again_after_a_return_to_the_team(people):
 
 
 def test_row_without_indikator_is_refused(people):
-    cycle = cycle_at(people, State.STEP_3, rows=False)
+    cycle = cycle_at(people, State.for_step(3), rows=False)
     with pytest.raises(ValidationError, match="indikator"):
         fill_rows(
             cycle,
@@ -117,7 +117,7 @@ def test_row_without_indikator_is_refused(people):
 
 
 def test_team_member_edits_the_table_with_the_formset(client, people):
-    cycle = cycle_at(people, State.STEP_3, rows=False)
+    cycle = cycle_at(people, State.for_step(3), rows=False)
     client.force_login(people["tim2"])
     data = {
         "rows-TOTAL_FORMS": "1",
@@ -137,7 +137,7 @@ def test_team_member_edits_the_table_with_the_formset(client, people):
 
 
 def test_measurement_page_is_read_only_for_others(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     client.force_login(people["staf"])
     page = client.get(reverse("documents:measurements", args=[cycle.pk]))
     assert page.status_code == 200 and b"rows-TOTAL_FORMS" not in page.content
@@ -146,7 +146,7 @@ def test_measurement_page_is_read_only_for_others(client, people):
 
 
 def test_formset_shows_stored_decimals_with_a_comma(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     client.force_login(people["tim1"])
     page = client.get(reverse("documents:measurements", args=[cycle.pk]))
     assert b'value="68,5"' in page.content and b'value="3,12"' in page.content
@@ -182,7 +182,7 @@ def _page(cycle):
 
 
 def test_untouched_blank_row_is_ignored_when_a_saved_table_is_corrected(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     rows = _stored(cycle)
     rows[1]["realisasi"] = "69,5"
     client.force_login(people["tim1"])
@@ -193,7 +193,7 @@ def test_untouched_blank_row_is_ignored_when_a_saved_table_is_corrected(client, 
 
 
 def test_new_row_with_only_its_direction_chosen_is_still_blank(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     data = _form_data(_stored(cycle))
     data["rows-5-direction"] = "lower"
     client.force_login(people["tim1"])
@@ -202,7 +202,7 @@ def test_new_row_with_only_its_direction_chosen_is_still_blank(client, people):
 
 
 def test_half_filled_new_row_is_refused_and_nothing_changes(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     data = _form_data(_stored(cycle))
     data["rows-5-indikator"] = "Indeks kepuasan"
     client.force_login(people["tim1"])
@@ -212,7 +212,7 @@ def test_half_filled_new_row_is_refused_and_nothing_changes(client, people):
 
 
 def test_add_row_shows_one_more_blank_row_and_saves_nothing(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     rows = _stored(cycle)
     rows[0]["realisasi"] = "2"
     client.force_login(people["tim1"])
@@ -223,7 +223,7 @@ def test_add_row_shows_one_more_blank_row_and_saves_nothing(client, people):
 
 
 def test_added_rows_are_saved_after_the_stored_ones(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     rows = [
         *_stored(cycle),
         {
@@ -241,7 +241,7 @@ def test_added_rows_are_saved_after_the_stored_ones(client, people):
 
 
 def test_hapus_button_removes_its_row_and_saves_the_table(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     client.force_login(people["tim1"])
     response = client.post(_page(cycle), _form_data(_stored(cycle), remove="1"))
     assert response.status_code == 302
@@ -250,7 +250,7 @@ def test_hapus_button_removes_its_row_and_saves_the_table(client, people):
 
 
 def test_hapus_removes_a_row_even_when_that_row_was_typed_wrong(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     rows = _stored(cycle)
     rows[4]["target"] = "tiga"
     client.force_login(people["tim1"])
@@ -259,14 +259,14 @@ def test_hapus_removes_a_row_even_when_that_row_was_typed_wrong(client, people):
 
 
 def test_every_stored_row_has_a_hapus_button_that_needs_no_script(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     client.force_login(people["tim1"])
     page = client.get(_page(cycle)).content.decode()
     assert page.count('name="remove"') == 5 and 'name="add"' in page
 
 
 def test_row_nobody_touched_keeps_who_changed_it_last(people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     rows = _stored(cycle)
     rows[0]["realisasi"] = "2"
     save_measurement_rows(cycle=cycle, actor=people["tim2"], rows=rows)
@@ -275,15 +275,15 @@ def test_row_nobody_touched_keeps_who_changed_it_last(people):
 
 
 def test_row_id_of_another_cycle_makes_a_new_row_and_leaves_the_other_alone(people):
-    other = cycle_at(people, State.STEP_3)
-    cycle = cycle_at(people, State.STEP_3, rows=False)
+    other = cycle_at(people, State.for_step(3))
+    cycle = cycle_at(people, State.for_step(3), rows=False)
     foreign = _stored(other)[0]
     save_measurement_rows(cycle=cycle, actor=people["tim1"], rows=[foreign])
     assert other.measurement_rows.count() == 5 and cycle.measurement_rows.count() == 1
 
 
 def test_correction_after_a_return_at_step_7_is_saved_through_the_page(client, people):
-    cycle = cycle_at(people, State.STEP_7)
+    cycle = cycle_at(people, State.for_step(7))
     run(cycle, "return_step_7", people["sekretaris"], reason="Sesuaikan data realisasi")
     rows = _stored(cycle)
     rows[1]["realisasi"] = "1.187,5"
@@ -300,7 +300,7 @@ def test_correction_after_a_return_at_step_7_is_saved_through_the_page(client, p
     [("1.187,5", "1187.5"), ("1.250", "1250"), ("68,5", "68.5"), ("68.5", "68.5")],
 )
 def test_numbers_typed_as_the_table_shows_them_are_saved(client, people, typed, stored):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     rows = _stored(cycle)
     rows[0]["target"] = typed
     client.force_login(people["tim1"])
@@ -309,7 +309,7 @@ def test_numbers_typed_as_the_table_shows_them_are_saved(client, people, typed, 
 
 
 def test_numbers_are_read_the_same_in_english(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     rows = _stored(cycle)
     rows[0]["target"] = "1.250"
     client.force_login(people["tim1"])
@@ -319,7 +319,7 @@ def test_numbers_are_read_the_same_in_english(client, people):
 
 @pytest.mark.parametrize("typed", ["1,250.5", "1.2.3,4", "abc"])
 def test_ambiguous_number_is_refused_with_the_expected_form(client, people, typed):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     rows = _stored(cycle)
     rows[0]["target"] = typed
     client.force_login(people["tim1"])
@@ -329,7 +329,7 @@ def test_ambiguous_number_is_refused_with_the_expected_form(client, people, type
 
 
 def test_service_reads_numbers_with_the_same_rule(people):
-    cycle = cycle_at(people, State.STEP_3, rows=False)
+    cycle = cycle_at(people, State.for_step(3), rows=False)
     row = {"sasaran": "S", "indikator": "I", "satuan": "%", "direction": "higher"}
     fill_rows(cycle, people, rows=[{**row, "target": "1.250", "realisasi": "68.5"}])
     stored = MeasurementRow.objects.get(cycle=cycle)
@@ -339,7 +339,7 @@ def test_service_reads_numbers_with_the_same_rule(people):
 
 
 def test_stored_numbers_are_offered_with_thousands_dots(people):
-    cycle = cycle_at(people, State.STEP_3, rows=False)
+    cycle = cycle_at(people, State.for_step(3), rows=False)
     row = {"sasaran": "S", "indikator": "I", "satuan": "Rp", "direction": "higher"}
     fill_rows(cycle, people, rows=[{**row, "target": "1.187,5", "realisasi": "1.250"}])
     values = row_initial(MeasurementRow.objects.get(cycle=cycle))
@@ -381,7 +381,7 @@ def _many_rows(count):
 
 
 def test_table_of_the_maximum_200_rows_saves_through_the_page(client, people, settings):
-    cycle = cycle_at(people, State.STEP_3, rows=False)
+    cycle = cycle_at(people, State.for_step(3), rows=False)
     client.force_login(people["tim1"])
     data = _form_data(_many_rows(settings.MEASUREMENT_MAX_ROWS), blank_rows=0)
     data["csrfmiddlewaretoken"] = "x"  # a real browser sends it too: it counts as a field
@@ -391,7 +391,7 @@ def test_table_of_the_maximum_200_rows_saves_through_the_page(client, people, se
 
 
 def test_table_beyond_the_maximum_is_refused_with_a_message_not_a_bare_400(client, people):
-    cycle = cycle_at(people, State.STEP_3, rows=False)
+    cycle = cycle_at(people, State.for_step(3), rows=False)
     client.force_login(people["tim1"])
     response = client.post(_page(cycle), _form_data(_many_rows(230), blank_rows=0))
     assert response.status_code == 200
@@ -400,7 +400,7 @@ def test_table_beyond_the_maximum_is_refused_with_a_message_not_a_bare_400(clien
 
 
 def test_add_row_on_a_full_table_says_it_is_full(client, people, settings):
-    cycle = cycle_at(people, State.STEP_3, rows=False)
+    cycle = cycle_at(people, State.for_step(3), rows=False)
     client.force_login(people["tim1"])
     data = _form_data(_many_rows(200), blank_rows=0, add="1")
     page = client.post(_page(cycle), data, follow=True).content.decode()
@@ -408,7 +408,7 @@ def test_add_row_on_a_full_table_says_it_is_full(client, people, settings):
 
 
 def test_refused_table_says_it_was_not_saved(client, people):
-    cycle = cycle_at(people, State.STEP_3)
+    cycle = cycle_at(people, State.for_step(3))
     rows = _stored(cycle)
     rows[0]["target"] = "abc"
     client.force_login(people["tim1"])

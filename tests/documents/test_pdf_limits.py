@@ -94,7 +94,7 @@ def test_the_network_is_never_fetched(monkeypatch):
 
 
 def test_monitoring_report_over_the_limit_answers_with_a_clear_page(client, people, settings):
-    cycle = cycle_at(people, State.STEP_4)
+    cycle = cycle_at(people, State.for_step(4))
     settings.PDF_MAX_PAGES = 0
     client.force_login(people["inspektur"])
     response = client.get(reverse("documents:monitoring_report", args=[cycle.pk]))
@@ -103,9 +103,9 @@ def test_monitoring_report_over_the_limit_answers_with_a_clear_page(client, peop
 
 
 def test_approval_of_a_document_over_the_limit_is_refused_with_a_message(people, settings):
-    cycle = cycle_at(people, State.STEP_8)
+    cycle = cycle_at(people, State.for_step(8))
     settings.PDF_MAX_PAGES = 0
     with pytest.raises(ValidationError, match="Persetujuan ditolak: Dokumen terlalu panjang"):
         run(cycle, "complete_step_8", people["inspektur"])
     cycle.refresh_from_db()
-    assert cycle.state == State.STEP_8
+    assert cycle.state == State.for_step(8)

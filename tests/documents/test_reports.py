@@ -19,7 +19,7 @@ def _text(response) -> str:
 
 
 def test_monitoring_report_lists_steps_returns_and_the_total_standard(client, people):
-    cycle = cycle_at(people, State.STEP_7)
+    cycle = cycle_at(people, State.for_step(7))
     run(cycle, "return_step_7", people["sekretaris"], reason="Target SPIP belum sesuai Renstra")
     client.force_login(people["inspektur"])
     text = _text(client.get(reverse("documents:monitoring_report", args=[cycle.pk])))
@@ -30,7 +30,7 @@ def test_monitoring_report_lists_steps_returns_and_the_total_standard(client, pe
 
 
 def test_monitoring_report_is_not_for_outsiders(client, people):
-    cycle = cycle_at(people, State.STEP_4, rows=False)
+    cycle = cycle_at(people, State.for_step(4), rows=False)
     client.force_login(people["outsider"])
     response = client.get(reverse("documents:monitoring_report", args=[cycle.pk]))
     assert response.status_code in (403, 404)

@@ -17,7 +17,7 @@ from workflow.models import State
 
 @pytest.fixture
 def signed(people) -> SignedDocument:
-    cycle = cycle_at(people, State.STEP_8)
+    cycle = cycle_at(people, State.for_step(8))
     run(cycle, "complete_step_8", people["inspektur"])
     return SignedDocument.objects.get(cycle=cycle)
 
@@ -75,17 +75,17 @@ def test_signed_document_keeps_the_signer_as_he_was(signed, people):
 
 
 def test_approval_without_certificate_is_refused_and_writes_nothing(people, settings):
-    cycle = cycle_at(people, State.STEP_8)
+    cycle = cycle_at(people, State.for_step(8))
     settings.SIGNING_PKCS12_PATH = "/nonexistent/signer.p12"
     with pytest.raises(ValidationError, match="Sertifikat"):
         run(cycle, "complete_step_8", people["inspektur"])
     cycle.refresh_from_db()
-    assert cycle.state == State.STEP_8
+    assert cycle.state == State.for_step(8)
     assert not SignedDocument.objects.exists()
 
 
 def test_approval_with_wrong_passphrase_is_refused(people, settings):
-    cycle = cycle_at(people, State.STEP_8)
+    cycle = cycle_at(people, State.for_step(8))
     settings.SIGNING_PKCS12_PASSPHRASE = "salah"
     with pytest.raises(ValidationError):
         run(cycle, "complete_step_8", people["inspektur"])
@@ -93,7 +93,7 @@ def test_approval_with_wrong_passphrase_is_refused(people, settings):
 
 
 def test_approval_of_an_empty_table_is_refused(people):
-    cycle = cycle_at(people, State.STEP_8, rows=False)
+    cycle = cycle_at(people, State.for_step(8), rows=False)
     with pytest.raises(ValidationError, match="kosong"):
         run(cycle, "complete_step_8", people["inspektur"])
     assert cycle.records.filter(transition="complete_step_8").count() == 0
@@ -121,7 +121,7 @@ def test_an_inspektur_reading_english_still_signs_the_indonesian_document(people
     inspektur = people["inspektur"]
     inspektur.jabatan = ""  # the block then falls back to the title of the role
     inspektur.save()
-    cycle = cycle_at(people, State.STEP_8)
+    cycle = cycle_at(people, State.for_step(8))
     with translation.override("en"):
         run(cycle, "complete_step_8", inspektur)
     document = SignedDocument.objects.get(cycle=cycle)

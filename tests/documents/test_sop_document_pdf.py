@@ -28,7 +28,7 @@ _RENDERED: dict[str, object] = {}
 def pdf(db) -> PdfReader:
     """The printed SOP as the view renders it."""
     if "pdf" not in _RENDERED:
-        context = {"doc": sop_document(SopDefinition.current())}
+        context = {"doc": sop_document(SopDefinition.in_force("perencanaan-kinerja"))}
         _RENDERED["pdf"] = PdfReader(io.BytesIO(render_pdf("documents/pdf/sop.html", context)))
     return _RENDERED["pdf"]
 
@@ -102,7 +102,7 @@ def test_the_connector_names_the_page_where_the_chart_goes_on(pages):
 
 
 def test_printed_sop_keeps_every_list_item_of_the_header_on_one_page(db, pages):
-    sop = SopDefinition.current()
+    sop = SopDefinition.in_force("perencanaan-kinerja")
     items = sop.legal_basis_list + sop.qualifications_list + sop.equipment_list
     for item in items:
         assert any(_flat(item) in page for page in pages), item
@@ -130,7 +130,8 @@ def test_printed_sop_text_outside_the_chart_is_at_least_7_pt(pdf):
 def test_printed_chart_text_is_at_least_7_pt(db):
     # The chart's own units, scaled to the millimetres the SVG takes on the page.
     html = render_to_string(
-        "documents/pdf/sop.html", {"doc": sop_document(SopDefinition.current())}
+        "documents/pdf/sop.html",
+        {"doc": sop_document(SopDefinition.in_force("perencanaan-kinerja"))},
     )
     charts = re.findall(r"<svg[^>]*>.*?</svg>", html, re.S)
     assert len(charts) >= 2
@@ -143,7 +144,8 @@ def test_printed_chart_text_is_at_least_7_pt(db):
 
 def test_printed_chart_fits_the_width_of_an_a4_landscape_page(db):
     html = render_to_string(
-        "documents/pdf/sop.html", {"doc": sop_document(SopDefinition.current())}
+        "documents/pdf/sop.html",
+        {"doc": sop_document(SopDefinition.in_force("perencanaan-kinerja"))},
     )
     for width in re.findall(r'<svg[^>]*width="([\d.]+)mm"', html):
         assert float(width) <= 297 - 22 - 18

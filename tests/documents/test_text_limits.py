@@ -17,7 +17,7 @@ REFUSED = (DataError, IntegrityError)
 
 
 def test_the_archive_form_bounds_the_other_recipients(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
     text = "Bupati Kepulauan Anambas\n" * (limits.RECIPIENTS_MAX // 25 + 1)
     form = ArchiveForm(
         {"others": text, "copies": 1, "cabinet": "L1", "shelf": "R1", "box": "B1", "folder": "M1"},
@@ -41,7 +41,7 @@ def test_the_archive_form_bounds_the_other_recipients(people):
     ],
 )
 def test_the_database_refuses_an_overlong_measurement_cell(people, field, limit):
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
     values = {"sasaran": "S", "indikator": "I", "satuan": "%", field: "x" * (limit + 1)}
     with pytest.raises(REFUSED), transaction.atomic():
         MeasurementRow.objects.create(
@@ -56,7 +56,7 @@ def test_the_database_refuses_an_overlong_measurement_cell(people, field, limit)
 
 
 def test_the_database_refuses_an_overlong_recipient(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
     with pytest.raises(REFUSED), transaction.atomic():
         Distribution.objects.create(
             cycle=cycle,

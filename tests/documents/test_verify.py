@@ -26,7 +26,7 @@ def fresh_rate_limit():
 
 @pytest.fixture
 def signed(people) -> SignedDocument:
-    cycle = cycle_at(people, State.STEP_8)
+    cycle = cycle_at(people, State.for_step(8))
     run(cycle, "complete_step_8", people["inspektur"])
     return SignedDocument.objects.get(cycle=cycle)
 

@@ -135,10 +135,10 @@ def _login(page, base: str, username: str) -> None:
 
 def _cycle_at(state: str, year: int, people) -> Cycle:
     """A cycle walked to `state`; past step 3 its team has filled the measurement table."""
-    cycle = advance_to(new_cycle(people, year), people, State.STEP_3)
-    if state == State.STEP_2:
+    cycle = advance_to(new_cycle(people, year), people, State.for_step(3))
+    if state == State.for_step(2):
         return advance_to(new_cycle(people, year + 100), people, state)
-    if state != State.STEP_3:
+    if state != State.for_step(3):
         save_measurement_rows(cycle=cycle, actor=people["tim1"], rows=DEMO_MEASUREMENT_ROWS)
     return advance_to(cycle, people, state)
 
@@ -149,8 +149,14 @@ def _pages_by_person() -> dict[str | None, list[tuple[str, str]]]:
     demo = {key: Cycle.objects.get(title=title) for key, title in DEMO_CYCLE_TITLES.items()}
     # The SOP helpers name the staff member "staf"; the demo calls them staf1.
     helpers_people = {**people, "staf": people["staf1"]}
-    states = [State.STEP_2, State.STEP_3, State.STEP_4, State.STEP_5, State.STEP_6]
-    states += [State.STEP_7, State.STEP_8, State.STEP_9]
+    states = [
+        State.for_step(2),
+        State.for_step(3),
+        State.for_step(4),
+        State.for_step(5),
+        State.for_step(6),
+    ]
+    states += [State.for_step(7), State.for_step(8), State.for_step(9)]
     at = {state: _cycle_at(state, 2030 + i, helpers_people) for i, state in enumerate(states)}
     token = SignedDocument.objects.get(cycle=demo["completed"]).token
 
@@ -170,29 +176,29 @@ def _pages_by_person() -> dict[str | None, list[tuple[str, str]]]:
             ("/sop/", "sop"),
             (step(None, "complete_step_1"), "step-1"),
             (step(None, "cancel"), "step-cancel"),
-            (step(State.STEP_8, "complete_step_8"), "step-8"),
-            (step(State.STEP_8, "return_step_8"), "step-8-return"),
+            (step(State.for_step(8), "complete_step_8"), "step-8"),
+            (step(State.for_step(8), "return_step_8"), "step-8-return"),
         ],
         "sekretaris": [
             ("/", "inbox-sekretaris"),
-            (step(State.STEP_2, "complete_step_2"), "step-2"),
-            (step(State.STEP_7, "complete_step_7"), "step-7"),
-            (step(State.STEP_7, "return_step_7"), "step-7-return"),
+            (step(State.for_step(2), "complete_step_2"), "step-2"),
+            (step(State.for_step(7), "complete_step_7"), "step-7"),
+            (step(State.for_step(7), "return_step_7"), "step-7-return"),
         ],
         "irban1": [
             ("/", "inbox-irban1"),
-            (step(State.STEP_5, "report_unit"), "step-5-report"),
+            (step(State.for_step(5), "report_unit"), "step-5-report"),
         ],
         "tim1": [
             ("/", "inbox-tim1"),
-            (step(State.STEP_3, "complete_step_3"), "step-3"),
-            (step(State.STEP_6, "complete_step_6"), "step-6"),
-            (f"/cycles/{at[State.STEP_3].pk}/measurements/", "measurements"),
+            (step(State.for_step(3), "complete_step_3"), "step-3"),
+            (step(State.for_step(6), "complete_step_6"), "step-6"),
+            (f"/cycles/{at[State.for_step(3)].pk}/measurements/", "measurements"),
         ],
         "staf1": [
             ("/", "inbox-staf1"),
-            (step(State.STEP_4, "complete_step_4"), "step-4"),
-            (step(State.STEP_9, "complete_step_9"), "step-9"),
+            (step(State.for_step(4), "complete_step_4"), "step-4"),
+            (step(State.for_step(9), "complete_step_9"), "step-9"),
         ],
     }
 

@@ -95,7 +95,7 @@ def test_a_cycle_walks_through_all_nine_steps_in_the_browser(
         page.locator("main form").get_by_role("button", name=re.compile("^Laporkan")).click()
         page.wait_for_url(re.compile(rf".*/cycles/{cycle_id}/$"))
         portal.logout()
-    assert _state(cycle_id) == State.STEP_6
+    assert _state(cycle_id) == State.for_step(6)
 
     # Step 6: the team fills the measurement table, then holds its meeting.
     portal.login(people["tim2"])
@@ -153,7 +153,7 @@ def test_a_cycle_walks_through_all_nine_steps_in_the_browser(
     screenshot("07-step-form-approve")
     page.locator("main form").get_by_role("button", name="Setujui (Ya)").click()
     page.wait_for_url(re.compile(rf".*/cycles/{cycle_id}/$"))
-    assert _state(cycle_id) == State.STEP_9
+    assert _state(cycle_id) == State.for_step(9)
     portal.go("/dashboard/")
     expect(waiting).to_contain_text("Tidak ada yang menunggu Inspektur")
     portal.logout()

@@ -24,8 +24,8 @@ PHONE = {"width": 360, "height": 780}
 @pytest.fixture
 def late_cycles(people):
     """Two late cycles: one at step 4 (the SOP's Peringatan), one at step 5 with two reports."""
-    at_4 = advance_to(new_cycle(people, 2025), people, State.STEP_4)
-    at_5 = advance_to(new_cycle(people, 2026), people, State.STEP_5)
+    at_4 = advance_to(new_cycle(people, 2025), people, State.for_step(4))
+    at_5 = advance_to(new_cycle(people, 2026), people, State.for_step(5))
     from tests.workflow.helpers import run
 
     for who in ("sekretaris", "irban1"):
@@ -118,7 +118,7 @@ def test_cycle_page_at_step_5_names_the_units_still_to_report_at_360_px(
 def test_returned_step_is_loud_on_the_inbox_card_at_360_px(page, portal, people, screenshot):
     from tests.workflow.helpers import run
 
-    cycle = advance_to(new_cycle(people, 2026), people, State.STEP_7)
+    cycle = advance_to(new_cycle(people, 2026), people, State.for_step(7))
     run(cycle, "return_step_7", people["sekretaris"], reason="Sesuaikan data realisasi.")
     page.set_viewport_size(PHONE)
     portal.login(people["tim1"])

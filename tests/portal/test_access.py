@@ -39,12 +39,12 @@ def test_language_switch_shows_english(people, login):
 
 
 def test_person_without_role_gets_403_on_a_cycle(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_2)
+    cycle = cycle_at(State.for_step(2))
     assert login(people["outsider"]).get(f"/cycles/{cycle.pk}/").status_code == 403
 
 
 def test_person_without_role_sees_no_cycles_in_the_list(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_2)
+    cycle = cycle_at(State.for_step(2))
     assert cycle.title not in login(people["outsider"]).get("/cycles/").content.decode()
 
 

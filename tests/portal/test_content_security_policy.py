@@ -15,7 +15,7 @@ def _directives(header: str) -> dict[str, str]:
 @pytest.fixture
 def pages(people, login, cycle_at):
     """The main pages as the Sekretaris gets them (with the step forms of step 7 and the table)."""
-    cycle = cycle_at(State.STEP_7)
+    cycle = cycle_at(State.for_step(7))
     client = login(people["sekretaris"])
     urls = [
         "/",

@@ -4,7 +4,7 @@ from workflow.models import State, StepRecord
 
 
 def test_the_actor_corrects_a_record_from_the_cycle_page(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_3)
+    cycle = cycle_at(State.for_step(3))
     original = cycle.records.get(seq=2)
     response = login(people["sekretaris"]).post(
         f"/cycles/{cycle.pk}/records/{original.pk}/correct/", {"text": "SK Tim Nomor 800/12"}
@@ -18,14 +18,14 @@ def test_the_actor_corrects_a_record_from_the_cycle_page(people, login, cycle_at
 
 
 def test_correcting_rejects_get(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_3)
+    cycle = cycle_at(State.for_step(3))
     record = cycle.records.get(seq=2)
     response = login(people["sekretaris"]).get(f"/cycles/{cycle.pk}/records/{record.pk}/correct/")
     assert response.status_code == 405
 
 
 def test_someone_else_cannot_correct_a_record(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_3)
+    cycle = cycle_at(State.for_step(3))
     record = cycle.records.get(seq=2)
     response = login(people["staf"]).post(
         f"/cycles/{cycle.pk}/records/{record.pk}/correct/", {"text": "Salah"}
@@ -35,7 +35,7 @@ def test_someone_else_cannot_correct_a_record(people, login, cycle_at):
 
 
 def test_the_correct_button_is_shown_only_to_who_may_correct(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_3)
+    cycle = cycle_at(State.for_step(3))
     record = cycle.records.get(seq=2)
     url = f"/cycles/{cycle.pk}/records/{record.pk}/correct/"
     assert url in login(people["sekretaris"]).get(f"/cycles/{cycle.pk}/").content.decode()
@@ -43,7 +43,7 @@ def test_the_correct_button_is_shown_only_to_who_may_correct(people, login, cycl
 
 
 def test_an_empty_correction_is_refused_with_a_message_and_writes_nothing(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_3)
+    cycle = cycle_at(State.for_step(3))
     record = cycle.records.get(seq=2)
     response = login(people["inspektur"]).post(
         f"/cycles/{cycle.pk}/records/{record.pk}/correct/", {"text": "  "}, follow=True
@@ -53,7 +53,7 @@ def test_an_empty_correction_is_refused_with_a_message_and_writes_nothing(people
 
 
 def test_a_corrected_step_keeps_its_status_on_the_flowchart(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_4)
+    cycle = cycle_at(State.for_step(4))
     record = cycle.records.get(seq=3)
     login(people["tim1"]).post(
         f"/cycles/{cycle.pk}/records/{record.pk}/correct/", {"text": "Lampiran tertukar"}

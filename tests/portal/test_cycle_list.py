@@ -6,14 +6,14 @@ from workflow.models import State
 
 
 def test_cycle_list_filters_by_year(people, login, cycle_at):
-    old, new = cycle_at(State.STEP_2, 2025), cycle_at(State.STEP_2, 2026)
+    old, new = cycle_at(State.for_step(2), 2025), cycle_at(State.for_step(2), 2026)
     page = login(people["staf"]).get("/cycles/?year=2025").content.decode()
     assert old.title in page
     assert new.title not in page
 
 
 def test_cycle_list_searches_the_title(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_2, 2025)
+    cycle = cycle_at(State.for_step(2), 2025)
     page = login(people["staf"]).get("/cycles/?q=tidak-ada").content.decode()
     assert cycle.title not in page
 
@@ -25,7 +25,7 @@ def test_cycle_list_filters_late_cycles(people, login, cycle_at):
 
     from workflow.models import Cycle
 
-    late, on_time = cycle_at(State.STEP_2, 2025), cycle_at(State.STEP_2, 2026)
+    late, on_time = cycle_at(State.for_step(2), 2025), cycle_at(State.for_step(2), 2026)
     Cycle.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
     page = login(people["staf"]).get("/cycles/?late=1").content.decode()
     assert late.title in page
@@ -33,13 +33,13 @@ def test_cycle_list_filters_late_cycles(people, login, cycle_at):
 
 
 def test_cycle_list_filters_by_state(people, login, cycle_at):
-    later = cycle_at(State.STEP_3, 2025)
+    later = cycle_at(State.for_step(3), 2025)
     page = login(people["staf"]).get("/cycles/?state=step_1").content.decode()
     assert later.title not in page
 
 
 def test_cycle_list_answers_htmx_with_the_table_only(people, login, cycle_at):
-    cycle_at(State.STEP_2)
+    cycle_at(State.for_step(2))
     response = login(people["staf"]).get("/cycles/", headers={"HX-Request": "true"})
     assert b"<html" not in response.content
 
@@ -76,7 +76,7 @@ def test_cycle_list_query_count_does_not_grow_with_cycles(people, login, many_cy
 
 
 def test_search_ignores_a_nul_byte_and_other_control_characters(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_2, 2025)
+    cycle = cycle_at(State.for_step(2), 2025)
     response = login(people["staf"]).get("/cycles/", {"q": "Tahun\x00 2025\x07\x1b"})
     assert response.status_code == 200
     assert response.context["filters"]["q"] == "Tahun 2025"
@@ -84,7 +84,7 @@ def test_search_ignores_a_nul_byte_and_other_control_characters(people, login, c
 
 
 def test_year_filter_ignores_digits_that_are_not_a_year(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_2, 2025)
+    cycle = cycle_at(State.for_step(2), 2025)
     client = login(people["staf"])
     for year in ("²⁰²⁵", "99999999999999999999999", "2025\x00"):
         response = client.get("/cycles/", {"year": year})
@@ -108,7 +108,7 @@ def test_search_with_a_nul_byte_is_no_error_on_postgresql(reference_data, people
 
 
 def test_cycle_table_keeps_the_deadline_and_the_status_on_a_phone(people, login, cycle_at):
-    cycle_at(State.STEP_2, 2025)
+    cycle_at(State.for_step(2), 2025)
     page = login(people["staf"]).get("/cycles/").content.decode()
     row = page[page.index("<tbody>") : page.index("</tbody>")]
     # On a phone the table becomes cards and only .stack-optional cells are left out.

@@ -2,20 +2,20 @@ from workflow.models import State
 
 
 def test_staf_cannot_see_return_button_at_step_7(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_7)
+    cycle = cycle_at(State.for_step(7))
     page = login(people["staf"]).get(f"/cycles/{cycle.pk}/").content.decode()
     assert f"/cycles/{cycle.pk}/return_step_7/" not in page
 
 
 def test_sekretaris_sees_approve_and_return_at_step_7(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_7)
+    cycle = cycle_at(State.for_step(7))
     page = login(people["sekretaris"]).get(f"/cycles/{cycle.pk}/").content.decode()
     assert f"/cycles/{cycle.pk}/complete_step_7/" in page
     assert f"/cycles/{cycle.pk}/return_step_7/" in page
 
 
 def test_cycle_page_draws_the_flowchart_with_decisions(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_7)
+    cycle = cycle_at(State.for_step(7))
     page = login(people["staf"]).get(f"/cycles/{cycle.pk}/").content.decode()
     assert "<svg" in page
     assert "Tidak" in page
@@ -23,7 +23,7 @@ def test_cycle_page_draws_the_flowchart_with_decisions(people, login, cycle_at):
 
 
 def test_cycle_page_says_done_steps_in_words(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_3)
+    cycle = cycle_at(State.for_step(3))
     page = login(people["staf"]).get(f"/cycles/{cycle.pk}/").content.decode()
     assert "Selesai, tepat waktu" in page
     assert "Sedang berjalan" in page
@@ -32,20 +32,20 @@ def test_cycle_page_says_done_steps_in_words(people, login, cycle_at):
 def test_cycle_page_shows_the_reason_of_a_return(people, login, cycle_at):
     from tests.workflow.helpers import run
 
-    cycle = cycle_at(State.STEP_7)
+    cycle = cycle_at(State.for_step(7))
     run(cycle, "return_step_7", people["sekretaris"], reason="Target indikator 3 belum sesuai")
     page = login(people["staf"]).get(f"/cycles/{cycle.pk}/").content.decode()
     assert "Target indikator 3 belum sesuai" in page
 
 
 def test_cycle_page_includes_the_documents_panel(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_4)
+    cycle = cycle_at(State.for_step(4))
     response = login(people["staf"]).get(f"/cycles/{cycle.pk}/")
     assert "documents/_cycle_documents.html" in [t.name for t in response.templates]
 
 
 def test_inspektur_sees_the_cancel_button_of_an_open_cycle(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_3)
+    cycle = cycle_at(State.for_step(3))
     page = login(people["inspektur"]).get(f"/cycles/{cycle.pk}/").content.decode()
     assert f"/cycles/{cycle.pk}/cancel/" in page
 
@@ -53,7 +53,7 @@ def test_inspektur_sees_the_cancel_button_of_an_open_cycle(people, login, cycle_
 def test_cycle_page_current_step_box_shows_the_return(people, login, cycle_at):
     from tests.workflow.helpers import run
 
-    cycle = cycle_at(State.STEP_7)
+    cycle = cycle_at(State.for_step(7))
     run(cycle, "return_step_7", people["sekretaris"], reason="Lengkapi data Irban III")
     page = login(people["inspektur"]).get(f"/cycles/{cycle.pk}/").content.decode()
     box = page[page.index('id="current-step"') : page.index('aria-labelledby="flow-title"')]
@@ -65,7 +65,7 @@ def test_cycle_page_current_step_box_shows_the_return(people, login, cycle_at):
 def test_inspektur_sees_at_step_5_which_units_have_not_reported(people, login, cycle_at):
     from tests.workflow.helpers import run
 
-    cycle = cycle_at(State.STEP_5)
+    cycle = cycle_at(State.for_step(5))
     run(cycle, "report_unit", people["sekretaris"], report="Data Sekretariat")
     run(cycle, "report_unit", people["irban3"], report="Data Irban III")
     page = login(people["inspektur"]).get(f"/cycles/{cycle.pk}/").content.decode()

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.factories import planning_sop
 from workflow.charts import LATE_COLOUR, ON_TIME_COLOUR
 from workflow.models import Cycle, State
 
@@ -16,7 +17,7 @@ def _make_late(cycle):
 
 
 def test_dashboard_calls_out_step_4_lateness_with_the_sop_warning(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_4)
+    cycle = cycle_at(State.for_step(4))
     _make_late(cycle)
     page = login(people["inspektur"]).get("/dashboard/").content.decode()
     assert 'id="peringatan"' in page
@@ -24,12 +25,12 @@ def test_dashboard_calls_out_step_4_lateness_with_the_sop_warning(people, login,
 
 
 def test_dashboard_has_no_warning_when_step_4_is_on_time(people, login, cycle_at):
-    cycle_at(State.STEP_4)
+    cycle_at(State.for_step(4))
     assert 'id="peringatan"' not in login(people["inspektur"]).get("/dashboard/").content.decode()
 
 
 def test_dashboard_lists_step_4_first_among_late_steps(people, login, cycle_at):
-    other, warning = cycle_at(State.STEP_3, 2025), cycle_at(State.STEP_4, 2026)
+    other, warning = cycle_at(State.for_step(3), 2025), cycle_at(State.for_step(4), 2026)
     Cycle.objects.filter(pk=other.pk).update(due_at=timezone.now() - timedelta(days=5))
     _make_late(warning)
     late = login(people["inspektur"]).get("/dashboard/").context["late"]
@@ -37,27 +38,27 @@ def test_dashboard_lists_step_4_first_among_late_steps(people, login, cycle_at):
 
 
 def test_dashboard_offers_the_inspektur_a_button_at_step_8(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_8)
+    cycle = cycle_at(State.for_step(8))
     page = login(people["inspektur"]).get("/dashboard/").content.decode()
     assert f"/cycles/{cycle.pk}/complete_step_8/" in page
 
 
 def test_dashboard_offers_the_sekretaris_no_inspektur_button(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_8)
+    cycle = cycle_at(State.for_step(8))
     page = login(people["sekretaris"]).get("/dashboard/").content.decode()
     assert f"/cycles/{cycle.pk}/complete_step_8/" not in page
 
 
 def test_dashboard_counts_cycles_by_state(people, login, cycle_at):
-    cycle_at(State.STEP_3, 2025)
-    cycle_at(State.STEP_3, 2026)
+    cycle_at(State.for_step(3), 2025)
+    cycle_at(State.for_step(3), 2026)
     by_state = login(people["inspektur"]).get("/dashboard/").context["by_state"]
-    assert ("step_3", State.STEP_3.label, 2) in by_state
+    assert ("step_3", State.for_step(3).label, 2) in by_state
 
 
 def test_dashboard_median_is_the_middle_working_time(people, login, cycle_at):
     for year in (2024, 2025, 2026):
-        cycle_at(State.STEP_2, year)
+        cycle_at(State.for_step(2), year)
     per_step = login(people["inspektur"]).get("/dashboard/").context["per_step"]
     step1 = per_step[0]
     assert step1["n"] == 3
@@ -65,7 +66,7 @@ def test_dashboard_median_is_the_middle_working_time(people, login, cycle_at):
 
 
 def test_dashboard_query_count_does_not_grow_with_cycles(people, login, many_cycles, cycle_at):
-    cycle_at(State.STEP_8)
+    cycle_at(State.for_step(8))
     client = login(people["inspektur"])
     many_cycles(5)
     with CaptureQueriesContext(connection) as few:
@@ -88,6 +89,7 @@ def _step_2_done(people, *, after_due: timedelta = timedelta(0)):
     from workflow.services import start_cycle
 
     cycle = start_cycle(
+        sop=planning_sop(),
         title="Perencanaan Kinerja Tahun 2025",
         year=2025,
         actor=people["inspektur"],
@@ -148,7 +150,7 @@ def test_chart_carries_its_figures_as_a_data_table(people, login):
 
 
 def test_chart_cuts_no_label_the_full_title_is_in_the_chart(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_3)
+    cycle = cycle_at(State.for_step(3))
     svg = _chart(login(people["inspektur"]))
     titles = [t.text for t in svg.iter(f"{SVG}title")]
     for step in cycle.steps.values():
@@ -175,7 +177,7 @@ def test_chart_text_fits_inside_the_drawing(people, login):
 
 
 def test_chart_text_stays_legible_at_360_px(people, login, cycle_at):
-    cycle_at(State.STEP_3)
+    cycle_at(State.for_step(3))
     svg = _chart(login(people["inspektur"]))
     width = float(svg.get("viewBox").split()[2])
     assert svg.get("width") is None  # it scales with the page instead of a fixed width
@@ -185,7 +187,7 @@ def test_chart_text_stays_legible_at_360_px(people, login, cycle_at):
 
 
 def test_chart_caption_is_translated(people, login, cycle_at):
-    cycle_at(State.STEP_3)
+    cycle_at(State.for_step(3))
     client = login(people["inspektur"])
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/dashboard/").content.decode()
@@ -197,7 +199,7 @@ def test_chart_caption_is_translated(people, login, cycle_at):
 def test_late_list_says_how_late_in_working_time(people, login, cycle_at):
     from workflow.clock import WorkingCalendar, format_working_duration
 
-    cycle = cycle_at(State.STEP_4)
+    cycle = cycle_at(State.for_step(4))
     due = timezone.now() - timedelta(days=7)
     Cycle.objects.filter(pk=cycle.pk).update(due_at=due)
     response = login(people["inspektur"]).get("/dashboard/")
@@ -218,13 +220,13 @@ def _late_row_actors(people, login, cycle):
 
 
 def test_late_list_names_the_staff_who_must_act_at_step_4(people, login, cycle_at):
-    table = _late_row_actors(people, login, cycle_at(State.STEP_4))
+    table = _late_row_actors(people, login, cycle_at(State.for_step(4)))
     assert "Staf" in table
     assert people["staf"].full_name in table
 
 
 def test_late_list_names_the_team_of_the_cycle_at_a_team_step(people, login, cycle_at):
-    table = _late_row_actors(people, login, cycle_at(State.STEP_3))
+    table = _late_row_actors(people, login, cycle_at(State.for_step(3)))
     assert "Tim Penyusun SAKIP/LAKIP" in table
     assert people["tim1"].full_name in table
     assert people["tim2"].full_name in table
@@ -233,7 +235,7 @@ def test_late_list_names_the_team_of_the_cycle_at_a_team_step(people, login, cyc
 def test_late_list_names_the_units_not_yet_reported_at_step_5(people, login, cycle_at):
     from tests.workflow.helpers import run
 
-    cycle = cycle_at(State.STEP_5)
+    cycle = cycle_at(State.for_step(5))
     for who in ("sekretaris", "irban1", "irban2"):
         run(cycle, "report_unit", people[who], report="Data unit")
     table = _late_row_actors(people, login, cycle)
@@ -243,7 +245,7 @@ def test_late_list_names_the_units_not_yet_reported_at_step_5(people, login, cyc
 def test_late_list_measures_each_cycle_from_its_own_due_time(people, login, cycle_at):
     from workflow.clock import WorkingCalendar
 
-    cycles = [cycle_at(State.STEP_4, year) for year in (2023, 2024, 2025)]
+    cycles = [cycle_at(State.for_step(4), year) for year in (2023, 2024, 2025)]
     now = timezone.now()
     dues = [now - timedelta(days=400), now - timedelta(days=9, hours=5), now - timedelta(hours=3)]
     for cycle, due in zip(cycles, dues, strict=True):

@@ -58,7 +58,7 @@ def test_the_error_summary_links_each_error_to_its_field(people, login):
 
 
 def test_a_step_form_with_errors_shows_the_summary(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_7)
+    cycle = cycle_at(State.for_step(7))
     page = (
         login(people["sekretaris"])
         .post(f"/cycles/{cycle.pk}/return_step_7/", {"expected_state": "step_7", "reason": ""})

@@ -9,24 +9,26 @@ def test_returns_go_from_7_to_6_and_from_8_to_7():
 
 
 def test_sop_flowchart_has_mulai_and_selesai(db):
-    svg = render_procedure(list(SopDefinition.current().steps.all()))
+    svg = render_procedure(list(SopDefinition.in_force("perencanaan-kinerja").steps.all()))
     assert ">Mulai<" in svg
     assert ">Selesai<" in svg
 
 
 def test_sop_flowchart_draws_two_decision_diamonds(db):
-    svg = render_procedure(list(SopDefinition.current().steps.all()))
+    svg = render_procedure(list(SopDefinition.in_force("perencanaan-kinerja").steps.all()))
     assert svg.count(">Tidak<") == 2
 
 
 def test_sop_flowchart_escapes_step_text(db):
-    steps = list(SopDefinition.current().steps.all())
+    steps = list(SopDefinition.in_force("perencanaan-kinerja").steps.all())
     steps[0].title = "<script>x</script>"
     assert "<script>" not in render_procedure(steps)
 
 
 def _print_pages(steps=None):
-    return render_procedure_pages(steps or list(SopDefinition.current().steps.all()))
+    return render_procedure_pages(
+        steps or list(SopDefinition.in_force("perencanaan-kinerja").steps.all())
+    )
 
 
 def test_printed_chart_is_cut_into_pages_that_hold_every_step_once(db):
@@ -77,7 +79,7 @@ def test_printed_chart_keeps_mulai_on_step_1_and_selesai_on_the_last_step(db):
 
 
 def test_a_longer_procedure_goes_on_over_three_pages(db):
-    steps = list(SopDefinition.current().steps.all())
+    steps = list(SopDefinition.in_force("perencanaan-kinerja").steps.all())
     for step in steps:
         step.requirement = " ".join([step.requirement] * 6)
     pages = _print_pages(steps)
@@ -86,7 +88,9 @@ def test_a_longer_procedure_goes_on_over_three_pages(db):
 
 
 def test_screen_flowchart_is_an_image_with_a_name_and_its_steps_in_words(db):
-    svg = render_procedure(list(SopDefinition.current().steps.all()), title="Diagram alir X")
+    svg = render_procedure(
+        list(SopDefinition.in_force("perencanaan-kinerja").steps.all()), title="Diagram alir X"
+    )
     assert 'role="img"' in svg
     assert 'aria-label="Diagram alir X"' in svg
     desc = svg.split("<desc>", 1)[1].split("</desc>", 1)[0]
@@ -95,17 +99,17 @@ def test_screen_flowchart_is_an_image_with_a_name_and_its_steps_in_words(db):
 
 
 def test_screen_flowchart_has_no_inline_style(db):
-    svg = render_procedure(list(SopDefinition.current().steps.all()))
+    svg = render_procedure(list(SopDefinition.in_force("perencanaan-kinerja").steps.all()))
     assert "style=" not in svg
 
 
 def test_last_step_keeps_its_numbered_box_before_the_selesai_terminator(db):
-    svg = render_procedure(list(SopDefinition.current().steps.all()))
+    svg = render_procedure(list(SopDefinition.in_force("perencanaan-kinerja").steps.all()))
     assert svg.index(">9<") < svg.index(">Selesai<")
 
 
 def test_a_return_cut_by_a_page_break_keeps_its_branch_as_connectors(db):
-    steps = list(SopDefinition.current().steps.all())
+    steps = list(SopDefinition.in_force("perencanaan-kinerja").steps.all())
     for step in steps:
         if step.number in (6, 7, 8):  # too tall for the loop 6-8 to share one page
             step.requirement = " ".join([step.requirement] * 9)

@@ -5,7 +5,7 @@ from workflow.models import State
 
 
 def test_inbox_shows_the_step_waiting_for_me_with_its_requirement(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_4)
+    cycle = cycle_at(State.for_step(4))
     page = login(people["staf"]).get("/").content.decode()
     step = cycle.sop_step(4)
     assert cycle.title in page
@@ -14,7 +14,7 @@ def test_inbox_shows_the_step_waiting_for_me_with_its_requirement(people, login,
 
 
 def test_inbox_of_someone_else_does_not_show_the_step(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_4)
+    cycle = cycle_at(State.for_step(4))
     assert cycle.title not in login(people["irban1"]).get("/").content.decode()
 
 
@@ -30,7 +30,7 @@ def test_inbox_shows_terlambat_for_a_late_step(people, login, cycle_at):
 
     from workflow.models import Cycle
 
-    cycle = cycle_at(State.STEP_4)
+    cycle = cycle_at(State.for_step(4))
     Cycle.objects.filter(pk=cycle.pk).update(due_at=timezone.now() - timedelta(hours=1))
     assert "Terlambat" in login(people["staf"]).get("/").content.decode()
 
@@ -38,7 +38,7 @@ def test_inbox_shows_terlambat_for_a_late_step(people, login, cycle_at):
 def test_irban_who_reported_no_longer_sees_step_5(people, login, cycle_at):
     from tests.workflow.helpers import run
 
-    cycle = cycle_at(State.STEP_5)
+    cycle = cycle_at(State.for_step(5))
     run(cycle, "report_unit", people["irban1"], report="Data Irban I")
     assert cycle.title not in login(people["irban1"]).get("/").content.decode()
 
@@ -63,7 +63,7 @@ RETURN_REASON = "Target Nilai SAKIP belum sesuai RENSTRA; sesuaikan realisasi."
 def _returned_to_step_6(cycle_at, people, year: int = 2026):
     from tests.workflow.helpers import run
 
-    cycle = cycle_at(State.STEP_7, year)
+    cycle = cycle_at(State.for_step(7), year)
     record = run(cycle, "return_step_7", people["sekretaris"], reason=RETURN_REASON)
     return cycle, record
 
@@ -90,7 +90,7 @@ def test_inbox_card_drops_the_return_once_the_step_is_done_again(people, login, 
 
 
 def test_inbox_card_of_a_step_never_returned_does_not_say_returned(people, login, cycle_at):
-    cycle_at(State.STEP_6)
+    cycle_at(State.for_step(6))
     assert "Dikembalikan" not in login(people["tim1"]).get("/").content.decode()
 
 

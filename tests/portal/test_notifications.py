@@ -33,14 +33,14 @@ def test_pending_step_mail_names_the_step_and_the_cycle(people, django_capture_o
 
 def test_unit_report_does_not_mail_again(people, cycle_at, django_capture_on_commit_callbacks):
     _with_emails(people)
-    cycle = cycle_at(State.STEP_5)
+    cycle = cycle_at(State.for_step(5))
     with django_capture_on_commit_callbacks(execute=True):
         run(cycle, "report_unit", people["irban1"], report="Data")
     assert mail.outbox == []
 
 
 def _late_step_4(cycle_at):
-    cycle = cycle_at(State.STEP_4)
+    cycle = cycle_at(State.for_step(4))
     Cycle.objects.filter(pk=cycle.pk).update(due_at=timezone.now() - timedelta(hours=3))
     return cycle
 

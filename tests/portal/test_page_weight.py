@@ -20,7 +20,7 @@ def test_icons_are_inline_svg_hidden_from_screen_readers():
 
 
 def test_no_page_loads_the_icon_font(people, login, cycle_at):
-    cycle = cycle_at(State.STEP_5)
+    cycle = cycle_at(State.for_step(5))
     client = login(people["inspektur"])
     for url in ["/", "/cycles/", f"/cycles/{cycle.pk}/", "/dashboard/", "/sop/"]:
         page = client.get(url).content.decode()
@@ -42,7 +42,7 @@ def test_pages_are_sent_gzipped_to_browsers_that_accept_it(db):
 
 
 def test_the_filtered_cycle_table_announces_its_count_in_the_live_region(people, login, cycle_at):
-    cycle_at(State.STEP_2)
+    cycle_at(State.for_step(2))
     client = login(people["inspektur"])
     full = client.get("/cycles/").content.decode()
     region = re.search(r'<p id="cycle-count"[^>]*>(.*?)</p>', full, re.S)

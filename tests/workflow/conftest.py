@@ -1,11 +1,12 @@
-"""Engine tests exercise the workflow alone: other apps' receivers are disconnected here."""
+"""Engine tests exercise the workflow alone: other apps' extensions and receivers are off here."""
 
 import pytest
 
-from workflow.signals import muted, transition_executed, transition_executing
+from workflow.extensions import muted as extensions_muted
+from workflow.signals import muted, transition_executed
 
 
 @pytest.fixture(autouse=True)
 def engine_alone():
-    with muted(transition_executing, transition_executed):
+    with extensions_muted(), muted(transition_executed):
         yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from tests.factories import planning_sop
 from workflow.models import Cycle, State
 from workflow.services import execute_transition, start_cycle
 
@@ -24,7 +25,10 @@ EVERYONE = (
 
 def new_cycle(people, year: int = 2026) -> Cycle:
     return start_cycle(
-        title=f"Perencanaan Kinerja Tahun {year}", year=year, actor=people["inspektur"]
+        sop=planning_sop(),
+        title=f"Perencanaan Kinerja Tahun {year}",
+        year=year,
+        actor=people["inspektur"],
     )
 
 
@@ -36,24 +40,29 @@ def run(cycle: Cycle, name: str, user, **kwargs):
 def advance_to(cycle: Cycle, people, state: str) -> Cycle:
     """Run the SOP from the cycle's state until it reaches `state`."""
     plan = [
-        (State.STEP_1, "complete_step_1", "inspektur", {}),
-        (State.STEP_2, "complete_step_2", "sekretaris", {"team": [people["tim1"], people["tim2"]]}),
-        (State.STEP_3, "complete_step_3", "tim1", {}),
-        (State.STEP_4, "complete_step_4", "staf", {}),
+        (State.for_step(1), "complete_step_1", "inspektur", {}),
+        (
+            State.for_step(2),
+            "complete_step_2",
+            "sekretaris",
+            {"team": [people["tim1"], people["tim2"]]},
+        ),
+        (State.for_step(3), "complete_step_3", "tim1", {}),
+        (State.for_step(4), "complete_step_4", "staf", {}),
     ]
     for source, name, who, kwargs in plan:
         if _state(cycle) == state:
             return _fresh(cycle)
         if _state(cycle) == source:
             run(cycle, name, people[who], **kwargs)
-    if _state(cycle) == State.STEP_5 and state != State.STEP_5:
+    if _state(cycle) == State.for_step(5) and state != State.for_step(5):
         for who in ("sekretaris", "irban1", "irban2", "irban3", "irban4"):
             run(cycle, "report_unit", people[who], report=f"Laporan {who}")
     for source, name, who in [
-        (State.STEP_6, "complete_step_6", "tim2"),
-        (State.STEP_7, "complete_step_7", "sekretaris"),
-        (State.STEP_8, "complete_step_8", "inspektur"),
-        (State.STEP_9, "complete_step_9", "staf"),
+        (State.for_step(6), "complete_step_6", "tim2"),
+        (State.for_step(7), "complete_step_7", "sekretaris"),
+        (State.for_step(8), "complete_step_8", "inspektur"),
+        (State.for_step(9), "complete_step_9", "staf"),
     ]:
         if _state(cycle) == state:
             break

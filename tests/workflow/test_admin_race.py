@@ -84,7 +84,7 @@ def _race(cycle: Cycle, admin: User, reporter: User) -> dict[str, str]:
 def test_an_admin_edit_racing_a_unit_report_leaves_the_chain_whole(
     people, admin_user, earlier_reports
 ):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     heads = ["sekretaris", "irban1", "irban2", "irban3", "irban4"]
     for who in heads[:earlier_reports]:
         run(cycle, "report_unit", people[who], report=f"Laporan {who}")
@@ -100,6 +100,6 @@ def test_an_admin_edit_racing_a_unit_report_leaves_the_chain_whole(
     if earlier_reports == 0:
         run(fresh, "report_unit", people[heads[1]], report="Laporan berikutnya")
     else:
-        assert fresh.state == State.STEP_6
+        assert fresh.state == State.for_step(6)
         run(fresh, "complete_step_6", people["tim1"])
     assert verify_cycle(Cycle.objects.get(pk=cycle.pk)) is None

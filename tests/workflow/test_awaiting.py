@@ -9,7 +9,7 @@ from workflow.services import available_transitions
 
 
 def test_step_3_waits_for_this_cycles_team_only(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
     stranger = person("tim3", Role.TIM_PENYUSUN, "irban-3")
     assert list(cycles_awaiting(people["tim1"])) == [cycle]
     assert list(cycles_awaiting(people["tim2"])) == [cycle]
@@ -17,12 +17,12 @@ def test_step_3_waits_for_this_cycles_team_only(people):
 
 
 def test_a_cycle_waiting_for_a_team_of_several_is_listed_once(people):
-    advance_to(new_cycle(people), people, State.STEP_6)
+    advance_to(new_cycle(people), people, State.for_step(6))
     assert cycles_awaiting(people["tim1"]).count() == 1
 
 
 def test_step_5_stops_waiting_for_a_unit_that_reported(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     run(cycle, "report_unit", people["irban2"], report="Data Irban II")
     assert list(cycles_awaiting(people["irban2"])) == []
     assert list(cycles_awaiting(people["irban3"])) == [cycle]

@@ -41,7 +41,7 @@ def test_a_cycle_cannot_be_created_half_way_outside_the_service(people):
 
 
 def test_a_stale_edit_of_the_title_keeps_the_head_written_meanwhile(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     stale = Cycle.objects.get(pk=cycle.pk)
     run(cycle, "report_unit", people["irban1"], report="Data Irban I")
     stale.title = "Perencanaan Kinerja Tahun 2026 (revisi judul)"
@@ -53,18 +53,18 @@ def test_a_stale_edit_of_the_title_keeps_the_head_written_meanwhile(people):
 
 
 def test_a_title_edit_succeeds_after_a_transition_moved_the_state(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
     stale = Cycle.objects.get(pk=cycle.pk)
     run(cycle, "complete_step_3", people["tim1"])
     stale.title = "Judul diperbaiki"
     stale.save(update_fields=["title"])
     fresh = Cycle.objects.get(pk=cycle.pk)
-    assert (fresh.title, fresh.state) == ("Judul diperbaiki", State.STEP_4)
+    assert (fresh.title, fresh.state) == ("Judul diperbaiki", State.for_step(4))
     assert verify_cycle(fresh) is None
 
 
 def test_the_admin_saves_only_the_fields_it_edited_from_a_stale_read(people, admin_user):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     model_admin = site._registry[Cycle]
     request = RequestFactory().post("/admin/")
     request.user = admin_user
@@ -82,7 +82,7 @@ def test_the_admin_saves_only_the_fields_it_edited_from_a_stale_read(people, adm
 
 
 def test_the_admin_change_page_edits_the_title_and_leaves_the_chain_whole(people, admin_client):
-    cycle = advance_to(new_cycle(people), people, State.STEP_4)
+    cycle = advance_to(new_cycle(people), people, State.for_step(4))
     response = admin_client.post(
         f"/admin/workflow/cycle/{cycle.pk}/change/",
         {

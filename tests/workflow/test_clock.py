@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.factories import planning_sop
 from workflow.clock import DAYS, HOURS, MINUTES, TimeStandard, WorkingCalendar, local_days_off
 from workflow.models import LocalDayOff
 
@@ -116,7 +117,9 @@ def test_a_day_off_entered_later_moves_the_due_time_of_a_pending_step(
     from workflow.services import start_cycle
 
     start = datetime(2026, 11, 23, 9, 0, tzinfo=WIB)  # Monday
-    cycle = start_cycle(title="PK", year=2027, actor=people["inspektur"], at=start)
+    cycle = start_cycle(
+        sop=planning_sop(), title="PK", year=2027, actor=people["inspektur"], at=start
+    )
     assert Cycle.objects.get(pk=cycle.pk).due_at == datetime(2026, 11, 23, 9, 30, tzinfo=WIB)
     with django_capture_on_commit_callbacks(execute=True):
         LocalDayOff.objects.create(date=date(2026, 11, 23), description="Banjir")
@@ -131,7 +134,9 @@ def test_a_time_standard_edited_in_the_admin_moves_the_due_time_of_a_pending_ste
     from workflow.services import start_cycle
 
     start = datetime(2026, 11, 23, 9, 0, tzinfo=WIB)
-    cycle = start_cycle(title="PK", year=2027, actor=people["inspektur"], at=start)
+    cycle = start_cycle(
+        sop=planning_sop(), title="PK", year=2027, actor=people["inspektur"], at=start
+    )
     step = SopStep.objects.get(number=1)
     step.time_amount = 60
     with django_capture_on_commit_callbacks(execute=True):

@@ -33,7 +33,7 @@ def _race(cycle, name, actors, **kwargs):
                 cycle_id=cycle.pk,
                 transition_name=name,
                 actor=actor,
-                expected_state=State.STEP_3 if name == "complete_step_3" else None,
+                expected_state=State.for_step(3) if name == "complete_step_3" else None,
                 **kwargs,
             )
             outcomes[actor.username] = "done"
@@ -54,7 +54,7 @@ def _race(cycle, name, actors, **kwargs):
 
 
 def test_two_team_members_completing_step_3_at_once_exactly_one_succeeds(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
     outcomes = _race(cycle, "complete_step_3", [people["tim1"], people["tim2"]])
     winners = [who for who, outcome in outcomes.items() if outcome == "done"]
     assert len(winners) == 1, outcomes
@@ -62,11 +62,11 @@ def test_two_team_members_completing_step_3_at_once_exactly_one_succeeds(people)
     assert "sudah dikerjakan oleh" in outcomes[loser]
     assert people[winners[0]].full_name in outcomes[loser]
     assert StepRecord.objects.filter(cycle=cycle, step_number=3).count() == 1
-    assert Cycle.objects.get(pk=cycle.pk).state == State.STEP_4
+    assert Cycle.objects.get(pk=cycle.pk).state == State.for_step(4)
 
 
 def test_two_last_unit_reports_at_once_leave_step_5_exactly_once(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     for who in ("sekretaris", "irban1", "irban2"):
         execute_transition(
             cycle_id=cycle.pk, transition_name="report_unit", actor=people[who], report="Data"
@@ -75,6 +75,6 @@ def test_two_last_unit_reports_at_once_leave_step_5_exactly_once(people):
     assert set(outcomes.values()) == {"done"}, outcomes
     assert StepRecord.objects.filter(cycle=cycle, transition="complete_step_5").count() == 1
     assert StepRecord.objects.filter(cycle=cycle, transition="report_unit").count() == 5
-    assert Cycle.objects.get(pk=cycle.pk).state == State.STEP_6
+    assert Cycle.objects.get(pk=cycle.pk).state == State.for_step(6)
     seqs = list(StepRecord.objects.filter(cycle=cycle).values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))

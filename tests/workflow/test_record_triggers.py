@@ -17,7 +17,7 @@ def _needs_postgresql():
 
 @pytest.fixture
 def record(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
     return cycle.records.get(seq=1)
 
 
@@ -38,5 +38,5 @@ def test_raw_sql_delete_of_a_step_record_is_refused(record):
 
 
 def test_new_records_are_still_appended(people, record):
-    cycle = advance_to(record.cycle, people, State.STEP_4)
+    cycle = advance_to(record.cycle, people, State.for_step(4))
     assert cycle.records.count() == 3

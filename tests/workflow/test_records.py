@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import RequestFactory
 
+from tests.factories import planning_sop
 from tests.workflow.helpers import advance_to, new_cycle, past_the_record_trigger, run
 from workflow.audit import GENESIS
 from workflow.models import Cycle, SopStep, State, StepRecord
@@ -48,7 +49,9 @@ def test_record_holds_the_mutu_baku_in_force_when_the_step_was_done(people):
 
 def test_record_measures_working_time_used_and_lateness(people):
     start = datetime(2026, 11, 23, 8, 0, tzinfo=WIB)  # Monday
-    cycle = start_cycle(title="PK 2027", year=2027, actor=people["inspektur"], at=start)
+    cycle = start_cycle(
+        sop=planning_sop(), title="PK 2027", year=2027, actor=people["inspektur"], at=start
+    )
     record = execute_transition(
         cycle_id=cycle.pk,
         transition_name="complete_step_1",
@@ -70,7 +73,9 @@ def test_record_measures_working_time_used_and_lateness(people):
 
 def test_cycle_knows_when_its_pending_step_is_due(people):
     start = datetime(2026, 11, 20, 14, 0, tzinfo=WIB)  # Friday
-    cycle = start_cycle(title="PK 2027", year=2027, actor=people["inspektur"], at=start)
+    cycle = start_cycle(
+        sop=planning_sop(), title="PK 2027", year=2027, actor=people["inspektur"], at=start
+    )
     execute_transition(
         cycle_id=cycle.pk, transition_name="complete_step_1", actor=people["inspektur"], at=start
     )
@@ -80,7 +85,9 @@ def test_cycle_knows_when_its_pending_step_is_due(people):
 
 def test_step_done_on_saturday_counts_only_office_hours(people):
     start = datetime(2026, 11, 20, 15, 0, tzinfo=WIB)  # Friday
-    cycle = start_cycle(title="PK 2027", year=2027, actor=people["inspektur"], at=start)
+    cycle = start_cycle(
+        sop=planning_sop(), title="PK 2027", year=2027, actor=people["inspektur"], at=start
+    )
     record = execute_transition(
         cycle_id=cycle.pk,
         transition_name="complete_step_1",
@@ -93,7 +100,9 @@ def test_step_done_on_saturday_counts_only_office_hours(people):
 
 def test_step_cannot_be_recorded_before_it_started(people):
     start = datetime(2026, 11, 20, 15, 0, tzinfo=WIB)
-    cycle = start_cycle(title="PK 2027", year=2027, actor=people["inspektur"], at=start)
+    cycle = start_cycle(
+        sop=planning_sop(), title="PK 2027", year=2027, actor=people["inspektur"], at=start
+    )
     with pytest.raises(Exception, match="lebih awal"):
         execute_transition(
             cycle_id=cycle.pk,
@@ -105,7 +114,7 @@ def test_step_cannot_be_recorded_before_it_started(people):
 
 
 def test_records_chain_each_to_its_predecessor(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_6)
+    cycle = advance_to(new_cycle(people), people, State.for_step(6))
     records = list(cycle.records.order_by("seq"))
     assert records[0].prev_hash == GENESIS
     for before, after in pairwise(records):
@@ -152,7 +161,7 @@ def test_admin_cannot_change_a_cycles_state(people):
 
 def test_verify_audit_passes_on_a_whole_chain(people, capsys):
     advance_to(new_cycle(people), people, State.COMPLETED)
-    advance_to(new_cycle(people, 2027), people, State.STEP_5)
+    advance_to(new_cycle(people, 2027), people, State.for_step(5))
     call_command("verify_audit")
     assert "Audit chain whole: 2 cycles" in capsys.readouterr().out
 
@@ -171,7 +180,7 @@ STORED_FIELDS = [
 
 @pytest.mark.parametrize(("column", "value"), STORED_FIELDS, ids=[c for c, _ in STORED_FIELDS])
 def test_verify_audit_names_the_first_record_altered_in_the_database(people, column, value):
-    cycle = advance_to(new_cycle(people), people, State.STEP_4)
+    cycle = advance_to(new_cycle(people), people, State.for_step(4))
     victim = cycle.records.get(seq=2)
     with connection.cursor() as cursor:
         past_the_record_trigger(cursor)
@@ -182,7 +191,7 @@ def test_verify_audit_names_the_first_record_altered_in_the_database(people, col
 
 
 def test_verify_audit_notices_the_newest_records_cut_off(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_4)
+    cycle = advance_to(new_cycle(people), people, State.for_step(4))
     with connection.cursor() as cursor:
         past_the_record_trigger(cursor)
         cursor.execute(
@@ -193,7 +202,7 @@ def test_verify_audit_notices_the_newest_records_cut_off(people):
 
 
 def test_verify_audit_notices_a_record_removed_from_the_middle(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_4)
+    cycle = advance_to(new_cycle(people), people, State.for_step(4))
     with connection.cursor() as cursor:
         past_the_record_trigger(cursor)
         cursor.execute(
@@ -204,7 +213,7 @@ def test_verify_audit_notices_a_record_removed_from_the_middle(people):
 
 
 def test_verify_audit_notices_a_state_changed_behind_the_records(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_4)
+    cycle = advance_to(new_cycle(people), people, State.for_step(4))
     with connection.cursor() as cursor:
         cursor.execute("UPDATE workflow_cycle SET state = 'step_9' WHERE id = %s", [cycle.pk])
     with pytest.raises(CommandError, match="disagrees"):
@@ -212,19 +221,19 @@ def test_verify_audit_notices_a_state_changed_behind_the_records(people):
 
 
 def test_a_correction_is_a_new_record_naming_the_one_it_corrects(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
     original = cycle.records.get(seq=2)
     correction = correct_record(
         record_id=original.pk, actor=people["sekretaris"], text="SK Tim Nomor 800/12 bukan 800/21"
     )
     assert (correction.kind, correction.corrects, correction.seq) == ("correction", original, 3)
     assert StepRecord.objects.get(pk=original.pk).comment == original.comment
-    assert Cycle.objects.get(pk=cycle.pk).state == State.STEP_3
+    assert Cycle.objects.get(pk=cycle.pk).state == State.for_step(3)
     call_command("verify_audit", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 def test_only_the_actor_or_the_inspektur_may_correct_a_record(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
     original = cycle.records.get(seq=2)  # done by the Sekretaris
     with pytest.raises(PermissionDenied):
         correct_record(record_id=original.pk, actor=people["staf"], text="Salah")
@@ -233,7 +242,7 @@ def test_only_the_actor_or_the_inspektur_may_correct_a_record(people):
 
 
 def test_a_correction_needs_its_text(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_2)
+    cycle = advance_to(new_cycle(people), people, State.for_step(2))
     with pytest.raises(ValidationError):
         correct_record(record_id=cycle.records.get().pk, actor=people["inspektur"], text=" ")
     assert cycle.records.count() == 1

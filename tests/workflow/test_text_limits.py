@@ -41,7 +41,7 @@ def test_a_comment_longer_than_its_limit_is_refused_by_the_service(people):
     )
     assert errors == [_message(limits.COMMENT_MAX, len(text))]
     assert _count(cycle) == 0
-    assert Cycle.objects.get(pk=cycle.pk).state == State.STEP_1
+    assert Cycle.objects.get(pk=cycle.pk).state == State.for_step(1)
 
 
 def test_a_comment_of_exactly_the_limit_is_kept_whole(people):
@@ -52,7 +52,7 @@ def test_a_comment_of_exactly_the_limit_is_kept_whole(people):
 
 
 def test_a_reason_longer_than_its_limit_is_refused_by_the_service(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_7)
+    cycle = advance_to(new_cycle(people), people, State.for_step(7))
     before = _count(cycle)
     text = "alasan " * (limits.REASON_MAX // 7 + 1)
     errors = _service_error(
@@ -66,7 +66,7 @@ def test_a_reason_longer_than_its_limit_is_refused_by_the_service(people):
 
 
 def test_a_unit_report_longer_than_its_limit_is_refused_by_the_service(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     before = _count(cycle)
     text = "d" * (limits.REPORT_MAX + 1)
     errors = _service_error(
@@ -105,7 +105,7 @@ def test_the_step_form_bounds_the_comment_with_the_same_message(people):
 
 
 def test_the_reason_form_bounds_the_reason(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_7)
+    cycle = advance_to(new_cycle(people), people, State.for_step(7))
     text = "r" * (limits.REASON_MAX + 1)
     form = _form(ReasonForm, cycle, "return_step_7", people["sekretaris"], reason=text)
     assert not form.is_valid()
@@ -113,7 +113,7 @@ def test_the_reason_form_bounds_the_reason(people):
 
 
 def test_the_unit_report_form_bounds_the_summary(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     text = "d" * (limits.REPORT_MAX + 1)
     form = _form(UnitReportForm, cycle, "report_unit", people["irban1"], report=text)
     assert not form.is_valid()
@@ -136,7 +136,7 @@ def test_the_cycle_title_is_bounded_with_the_portals_message(people):
 
 
 def test_the_database_refuses_an_overlong_unit_report(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     with pytest.raises(IntegrityError), transaction.atomic():
         UnitReport.objects.create(
             cycle=cycle,
@@ -166,7 +166,7 @@ def test_the_database_refuses_an_overlong_record_text(people, field, limit):
 
 def test_the_database_refuses_an_overlong_sop_header_text(db):
     with pytest.raises(IntegrityError), transaction.atomic():
-        SopDefinition.objects.filter(pk=SopDefinition.current().pk).update(
+        SopDefinition.objects.filter(pk=SopDefinition.in_force("perencanaan-kinerja").pk).update(
             legal_basis="p" * (limits.SOP_TEXT_MAX + 1)
         )
 
@@ -183,7 +183,7 @@ def test_the_admin_form_of_the_sop_bounds_its_header_texts(db):
     from django.contrib.admin.sites import site
     from django.test import RequestFactory
 
-    sop = SopDefinition.current()
+    sop = SopDefinition.in_force("perencanaan-kinerja")
     request = RequestFactory().get("/admin/")
     form_class = site._registry[SopDefinition].get_form(request, sop)
     field = form_class.base_fields["legal_basis"]
@@ -191,7 +191,7 @@ def test_the_admin_form_of_the_sop_bounds_its_header_texts(db):
 
 
 def test_a_full_clean_of_an_overlong_sop_header_fails(db):
-    sop = SopDefinition.current()
+    sop = SopDefinition.in_force("perencanaan-kinerja")
     sop.warning = "w" * (limits.SOP_TEXT_MAX + 1)
     with pytest.raises(ValidationError) as caught:
         sop.full_clean()

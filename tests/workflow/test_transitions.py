@@ -7,27 +7,33 @@ from tests.factories import person
 from tests.workflow.helpers import EVERYONE, advance_to, new_cycle, run
 from workflow.models import Cycle, State, StepRecord, UnitReport
 from workflow.roles import Role
-from workflow.services import AlreadyDone, TransitionRefused, available_transitions
+from workflow.selectors import step_actions
+from workflow.services import (
+    AlreadyDone,
+    TransitionRefused,
+    available_transitions,
+    transition_custom,
+)
 
 # transition, the state it starts from, who may run it, what it needs
 STEP_RULES = [
-    ("complete_step_1", State.STEP_1, {"inspektur"}, {}),
-    ("complete_step_2", State.STEP_2, {"sekretaris"}, {"team": "team"}),
-    ("complete_step_3", State.STEP_3, {"tim1", "tim2"}, {}),
-    ("complete_step_4", State.STEP_4, {"staf"}, {}),
+    ("complete_step_1", State.for_step(1), {"inspektur"}, {}),
+    ("complete_step_2", State.for_step(2), {"sekretaris"}, {"team": "team"}),
+    ("complete_step_3", State.for_step(3), {"tim1", "tim2"}, {}),
+    ("complete_step_4", State.for_step(4), {"staf"}, {}),
     (
         "report_unit",
-        State.STEP_5,
+        State.for_step(5),
         {"sekretaris", "irban1", "irban2", "irban3", "irban4"},
         {"report": "Data unit lengkap"},
     ),
-    ("complete_step_6", State.STEP_6, {"tim1", "tim2"}, {}),
-    ("complete_step_7", State.STEP_7, {"sekretaris"}, {}),
-    ("return_step_7", State.STEP_7, {"sekretaris"}, {"reason": "Target belum sesuai RENSTRA"}),
-    ("complete_step_8", State.STEP_8, {"inspektur"}, {}),
-    ("return_step_8", State.STEP_8, {"inspektur"}, {"reason": "Perbaiki capaian SAKIP"}),
-    ("complete_step_9", State.STEP_9, {"staf"}, {}),
-    ("cancel", State.STEP_4, {"inspektur"}, {"reason": "Diganti siklus baru"}),
+    ("complete_step_6", State.for_step(6), {"tim1", "tim2"}, {}),
+    ("complete_step_7", State.for_step(7), {"sekretaris"}, {}),
+    ("return_step_7", State.for_step(7), {"sekretaris"}, {"reason": "Target belum sesuai RENSTRA"}),
+    ("complete_step_8", State.for_step(8), {"inspektur"}, {}),
+    ("return_step_8", State.for_step(8), {"inspektur"}, {"reason": "Perbaiki capaian SAKIP"}),
+    ("complete_step_9", State.for_step(9), {"staf"}, {}),
+    ("cancel", State.for_step(4), {"inspektur"}, {"reason": "Diganti siklus baru"}),
 ]
 
 
@@ -78,20 +84,20 @@ def test_unknown_transition_name_is_refused(people):
 
 def test_team_member_of_another_cycle_cannot_draft_this_cycles_plan(people):
     other = person("tim3", Role.TIM_PENYUSUN, "irban-3")
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
     with pytest.raises(PermissionDenied):
         run(cycle, "complete_step_3", other)
 
 
 def test_team_named_in_step_2_may_act_even_without_the_tim_penyusun_role(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_2)
+    cycle = advance_to(new_cycle(people), people, State.for_step(2))
     run(cycle, "complete_step_2", people["sekretaris"], team=[people["irban3"]])
     run(cycle, "complete_step_3", people["irban3"])
-    assert Cycle.objects.get(pk=cycle.pk).state == State.STEP_4
+    assert Cycle.objects.get(pk=cycle.pk).state == State.for_step(4)
 
 
 def test_step_2_needs_a_team(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_2)
+    cycle = advance_to(new_cycle(people), people, State.for_step(2))
     with pytest.raises(ValidationError) as error:
         run(cycle, "complete_step_2", people["sekretaris"], team=[])
     assert "team" in error.value.message_dict
@@ -99,14 +105,14 @@ def test_step_2_needs_a_team(people):
 
 
 def test_irban_reports_for_their_own_unit(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     record = run(cycle, "report_unit", people["irban2"], report="Data Irban II")
     assert record.unit == people["irban2"].unit
     assert UnitReport.objects.get(cycle=cycle).unit.code == "irban-2"
 
 
 def test_each_unit_reports_only_once_per_pass(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     run(cycle, "report_unit", people["irban1"], report="Data Irban I")
     with pytest.raises(PermissionDenied):
         run(cycle, "report_unit", people["irban1"], report="Lagi")
@@ -115,7 +121,7 @@ def test_each_unit_reports_only_once_per_pass(people):
 
 def test_a_second_irban_of_a_unit_that_reported_cannot_report_again(people):
     deputy = person("irban1b", Role.IRBAN, "irban-1")
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     run(cycle, "report_unit", people["irban1"], report="Data Irban I")
     with pytest.raises(PermissionDenied):
         run(cycle, "report_unit", deputy, report="Data lagi")
@@ -123,28 +129,28 @@ def test_a_second_irban_of_a_unit_that_reported_cannot_report_again(people):
 
 def test_unit_head_without_a_unit_cannot_report(people):
     nobody = person("irban-tanpa-unit", Role.IRBAN, None)
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     with pytest.raises(PermissionDenied):
         run(cycle, "report_unit", nobody, report="Data")
 
 
 def test_unit_report_needs_a_summary(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     with pytest.raises(ValidationError):
         run(cycle, "report_unit", people["irban1"], report="  ")
     assert cycle.unit_reports.count() == 0
 
 
 def test_cycle_stays_at_step_5_until_all_five_units_reported(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_5)
+    cycle = advance_to(new_cycle(people), people, State.for_step(5))
     for who in ("sekretaris", "irban1", "irban2", "irban3"):
         run(cycle, "report_unit", people[who], report=f"Data {who}")
-        assert Cycle.objects.get(pk=cycle.pk).state == State.STEP_5
+        assert Cycle.objects.get(pk=cycle.pk).state == State.for_step(5)
     with pytest.raises(TransitionRefused):
         run(cycle, "complete_step_5", people["sekretaris"])
     run(cycle, "report_unit", people["irban4"], report="Data Irban IV")
     cycle = Cycle.objects.get(pk=cycle.pk)
-    assert cycle.state == State.STEP_6
+    assert cycle.state == State.for_step(6)
     assert list(cycle.records.values_list("transition", flat=True))[-2:] == [
         "report_unit",
         "complete_step_5",
@@ -153,7 +159,9 @@ def test_cycle_stays_at_step_5_until_all_five_units_reported(people):
 
 @pytest.mark.parametrize("name", ["return_step_7", "return_step_8", "cancel"])
 def test_return_or_cancel_without_a_reason_is_refused(people, name):
-    state = {"return_step_7": State.STEP_7, "return_step_8": State.STEP_8}.get(name, State.STEP_3)
+    state = {"return_step_7": State.for_step(7), "return_step_8": State.for_step(8)}.get(
+        name, State.for_step(3)
+    )
     who = "sekretaris" if name == "return_step_7" else "inspektur"
     cycle = advance_to(new_cycle(people), people, state)
     before = cycle.records.count()
@@ -165,20 +173,20 @@ def test_return_or_cancel_without_a_reason_is_refused(people, name):
 
 
 def test_return_at_step_7_goes_back_to_step_6_with_its_reason(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_7)
+    cycle = advance_to(new_cycle(people), people, State.for_step(7))
     record = run(cycle, "return_step_7", people["sekretaris"], reason="Indikator belum terukur")
-    assert Cycle.objects.get(pk=cycle.pk).state == State.STEP_6
+    assert Cycle.objects.get(pk=cycle.pk).state == State.for_step(6)
     assert (record.kind, record.reason) == ("return", "Indikator belum terukur")
 
 
 def test_return_at_step_8_goes_back_to_step_7(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_8)
+    cycle = advance_to(new_cycle(people), people, State.for_step(8))
     run(cycle, "return_step_8", people["inspektur"], reason="Lengkapi data realisasi")
-    assert Cycle.objects.get(pk=cycle.pk).state == State.STEP_7
+    assert Cycle.objects.get(pk=cycle.pk).state == State.for_step(7)
 
 
 def test_inspektur_cancels_an_unfinished_cycle(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_6)
+    cycle = advance_to(new_cycle(people), people, State.for_step(6))
     run(cycle, "cancel", people["inspektur"], reason="Digabung dengan siklus triwulan")
     cycle = Cycle.objects.get(pk=cycle.pk)
     assert cycle.state == State.CANCELLED
@@ -192,7 +200,7 @@ def test_a_completed_cycle_cannot_be_cancelled(people):
 
 
 def test_full_path_through_all_nine_steps_with_returns(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_7)
+    cycle = advance_to(new_cycle(people), people, State.for_step(7))
     run(cycle, "return_step_7", people["sekretaris"], reason="Target belum sesuai")
     run(cycle, "complete_step_6", people["tim1"], comment="Target diperbaiki")
     run(cycle, "complete_step_7", people["sekretaris"])
@@ -209,7 +217,7 @@ def test_full_path_through_all_nine_steps_with_returns(people):
 
 
 def test_available_transitions_offer_what_the_user_may_do_now(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_7)
+    cycle = advance_to(new_cycle(people), people, State.for_step(7))
     assert sorted(available_transitions(cycle, people["sekretaris"])) == [
         "complete_step_7",
         "return_step_7",
@@ -219,10 +227,10 @@ def test_available_transitions_offer_what_the_user_may_do_now(people):
 
 
 def test_expected_state_that_moved_on_names_who_did_it(people):
-    cycle = advance_to(new_cycle(people), people, State.STEP_3)
-    run(cycle, "complete_step_3", people["tim1"], expected_state=State.STEP_3)
+    cycle = advance_to(new_cycle(people), people, State.for_step(3))
+    run(cycle, "complete_step_3", people["tim1"], expected_state=State.for_step(3))
     with pytest.raises(AlreadyDone) as error:
-        run(cycle, "complete_step_3", people["tim2"], expected_state=State.STEP_3)
+        run(cycle, "complete_step_3", people["tim2"], expected_state=State.for_step(3))
     assert people["tim1"].full_name in error.value.messages[0]
     assert StepRecord.objects.filter(cycle=cycle, step_number=3).count() == 1
 
@@ -233,21 +241,30 @@ def test_state_cannot_be_assigned_directly(people):
         cycle.state = State.COMPLETED
 
 
-def test_every_step_transition_declares_its_sop_metadata(db):
-    field = Cycle._meta.get_field("state")
-    for t in field.get_all_transitions(Cycle):
-        if t.name == "cancel":
-            continue
+def test_every_transition_has_a_permission_and_is_generic(db):
+    # One method per kind of move, whatever the SOP: their targets come from the SOP graph.
+    names = {t.name for t in Cycle._meta.get_field("state").get_all_transitions(Cycle)}
+    assert names == {"complete", "report_unit", "send_back", "cancel"}
+    for t in Cycle._meta.get_field("state").get_all_transitions(Cycle):
         assert t.permission is not None
-        for key in ("step", "lane", "time_standard", "input", "output"):
-            assert t.custom[key] is not None, (t.name, key)
 
 
-def test_transition_metadata_follows_the_sop_definition_edited_in_admin(db):
+def test_every_step_transition_declares_its_sop_metadata(people):
+    cycle = new_cycle(people)
+    for number in range(1, 10):
+        cycle = advance_to(cycle, people, State.for_step(number))
+        for name in step_actions(cycle.current_step):
+            custom = transition_custom(cycle, name)
+            assert custom["step"] == number
+            for key in ("lane", "time_standard", "input", "output"):
+                assert custom[key] is not None, (name, key)
+
+
+def test_transition_metadata_follows_the_sop_definition_edited_in_admin(people):
     from workflow.models import SopStep
 
     SopStep.objects.filter(number=4).update(time_amount=5)
-    field = Cycle._meta.get_field("state")
-    step4 = next(t for t in field.get_all_transitions(Cycle) if t.name == "complete_step_4")
-    assert step4.custom["time_standard"].amount == 5
-    assert step4.custom["lane"] == "staf"
+    cycle = advance_to(new_cycle(people), people, State.for_step(4))
+    custom = transition_custom(cycle, "complete_step_4")
+    assert custom["time_standard"].amount == 5
+    assert custom["lane"] == "staf"

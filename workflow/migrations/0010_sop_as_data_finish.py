@@ -1,6 +1,7 @@
 """Every SOP as data (3/3): steps point at their lane; the old lane code and decision flag go."""
 
 import django.db.models.deletion
+import django_fsm
 from django.db import migrations, models
 
 
@@ -24,7 +25,9 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="cycle",
             name="state",
-            field=models.CharField(default="step_1", max_length=20, verbose_name="status"),
+            field=django_fsm.FSMField(
+                default="step_1", max_length=20, protected=True, verbose_name="status"
+            ),
         ),
         migrations.AlterModelOptions(
             name="sopdefinition",
@@ -51,7 +54,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="cycle",
             index=models.Index(
-                fields=["pending_step", "due_at"], name="workflow_cy_pending_5b0d8c_idx"
+                fields=["pending_step", "due_at"], name="workflow_cy_pending_259913_idx"
             ),
         ),
     ]

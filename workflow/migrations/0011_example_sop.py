@@ -20,9 +20,15 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     # An example some cycle was run on stays: its records point at it.
     SopDefinition = apps.get_model("workflow", "SopDefinition")
-    SopDefinition.objects.filter(
-        code=load(EXAMPLE)["code"], is_example=True, cycles__isnull=True
-    ).delete()
+    examples = list(
+        SopDefinition.objects.filter(
+            code=load(EXAMPLE)["code"], is_example=True, cycles__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    # Steps first: a step protects its lane.
+    for model in ("SopStep", "SopLane"):
+        apps.get_model("workflow", model).objects.filter(sop__in=examples).delete()
+    SopDefinition.objects.filter(pk__in=examples).delete()
 
 
 class Migration(migrations.Migration):

@@ -298,7 +298,8 @@ def parse_sop(data: Any) -> SopSpec:
     problems = _Problems()
     whole = _("Berkas")
     if not isinstance(data, dict):
-        raise SopFormatError([f"{whole}: {_('harus berupa objek JSON.')}"])
+        message = _("harus berupa objek JSON.")
+        raise SopFormatError([f"{whole}: {message}"])
     header = _("Header")
     problems.unknown_keys(whole, data, TOP_KEYS)
     fields: dict[str, Any] = {

@@ -102,8 +102,19 @@ def reference_data(transactional_db):
     from importlib import import_module
 
     from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
 
-    import_module("workflow.migrations.0002_roles_units_sop").forwards(apps, None)
+    from workflow.models import Unit
+    from workflow.sop_data import create_revision, load
+
+    first = import_module("workflow.migrations.0002_roles_units_sop")
+    for name in first.ROLES:
+        Group.objects.get_or_create(name=name)
+    for code, name, order in first.UNITS:
+        Unit.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+    for data_file in ("perencanaan_kinerja", "contoh_reviu_laporan"):
+        create_revision(apps, load(data_file), publish=True, now=timezone.now())
 
 
 @pytest.fixture(autouse=True)

@@ -38,7 +38,7 @@ def test_monitoring_report_is_not_for_outsiders(client, people):
 
 def test_sop_document_prints_its_number_and_steps(client, people):
     client.force_login(people["staf"])
-    text = _text(client.get(reverse("documents:sop_pdf")))
+    text = _text(client.get(reverse("documents:sop_pdf", args=["perencanaan-kinerja"])))
     assert "000.7.2/No. 611.35/ITDA/SOP/XII/2024" in text.replace(" /", "/")
 
 

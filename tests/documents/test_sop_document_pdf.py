@@ -35,7 +35,7 @@ def pdf(db) -> PdfReader:
 
 def test_sop_pdf_view_serves_the_printed_sop_to_staff(client, people):
     client.force_login(people["staf"])
-    response = client.get(reverse("documents:sop_pdf"))
+    response = client.get(reverse("documents:sop_pdf", args=["perencanaan-kinerja"]))
     assert response.status_code == 200
     data = b"".join(response.streaming_content)
     assert "Hasil Laporan Pengukuran kinerja" in _flat(

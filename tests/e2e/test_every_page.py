@@ -173,7 +173,7 @@ def _pages_by_person() -> dict[str | None, list[tuple[str, str]]]:
             (f"/cycles/{demo['step_5'].pk}/", "cycle-step-5"),
             (f"/cycles/{demo['completed'].pk}/", "cycle-completed"),
             ("/dashboard/", "dashboard"),
-            ("/sop/", "sop"),
+            ("/sop/perencanaan-kinerja/", "sop"),
             (step(None, "complete_step_1"), "step-1"),
             (step(None, "cancel"), "step-cancel"),
             (step(State.for_step(8), "complete_step_8"), "step-8"),

@@ -175,7 +175,7 @@ def test_a_cycle_walks_through_all_nine_steps_in_the_browser(
     screenshot("08-cycle-completed")
     portal.go("/cycles/")
     screenshot("09-cycle-list")
-    portal.go("/sop/")
+    portal.go("/sop/perencanaan-kinerja/")
     screenshot("10-sop")
     page.set_viewport_size({"width": 390, "height": 844})
     portal.go(f"/cycles/{cycle_id}/")

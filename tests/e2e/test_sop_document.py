@@ -15,7 +15,7 @@ pytestmark = [
 def test_sop_page_at_phone_width_scrolls_the_chart_in_its_own_box(page, portal, people, screenshot):
     page.set_viewport_size({"width": 360, "height": 780})
     portal.login(people["staf"])
-    portal.go("/sop/")
+    portal.go("/sop/perencanaan-kinerja/")
     chart_box = page.get_by_role("region", name="Diagram alir prosedur (dapat digulir ke samping)")
     expect(chart_box).to_be_visible()
     page_width = page.evaluate("document.documentElement.scrollWidth")

@@ -11,7 +11,7 @@ def test_healthz_answers_ok_without_login_or_database(client):
     assert response.content == b"ok"
 
 
-@pytest.mark.parametrize("url", ["/", "/cycles/", "/dashboard/", "/sop/"])
+@pytest.mark.parametrize("url", ["/", "/cycles/", "/dashboard/", "/sop/perencanaan-kinerja/"])
 def test_pages_need_login(db, url):
     response = Client().get(url)
     assert response.status_code == 302

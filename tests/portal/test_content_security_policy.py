@@ -25,7 +25,7 @@ def pages(people, login, cycle_at):
         f"/cycles/{cycle.pk}/return_step_7/",
         f"/cycles/{cycle.pk}/measurements/",
         "/dashboard/",
-        "/sop/",
+        "/sop/perencanaan-kinerja/",
     ]
     return {url: client.get(url) for url in urls}
 

@@ -1,34 +1,55 @@
 import itertools
 
-from workflow.flowchart import render_procedure, render_procedure_pages, return_edges
+from workflow.flowchart import lane_columns, render_procedure, render_procedure_pages, return_edges
 from workflow.models import SopDefinition
 
 
-def test_returns_go_from_7_to_6_and_from_8_to_7():
-    assert return_edges() == [(7, 6), (8, 7)]
+def _sop():
+    return SopDefinition.in_force("perencanaan-kinerja")
+
+
+def _lanes():
+    return list(_sop().lanes.all())
+
+
+def _steps():
+    return list(_sop().steps.select_related("lane"))
+
+
+def test_returns_go_from_7_to_6_and_from_8_to_7(db):
+    assert return_edges(_steps()) == [(7, 6), (8, 7)]
+
+
+def test_the_columns_are_the_five_lanes_of_the_signed_table(db):
+    # The unit heads' lane of step 5 is drawn across the Sekretaris and Irbn columns.
+    assert [lane.name for lane in lane_columns(_lanes())] == [
+        "Inspektur",
+        "Sekretaris",
+        "Irbn I/II/III/IV",
+        "Tim Penyusun SAKIP/LAKIP",
+        "Staf",
+    ]
 
 
 def test_sop_flowchart_has_mulai_and_selesai(db):
-    svg = render_procedure(list(SopDefinition.in_force("perencanaan-kinerja").steps.all()))
+    svg = render_procedure(_lanes(), _steps())
     assert ">Mulai<" in svg
     assert ">Selesai<" in svg
 
 
 def test_sop_flowchart_draws_two_decision_diamonds(db):
-    svg = render_procedure(list(SopDefinition.in_force("perencanaan-kinerja").steps.all()))
+    svg = render_procedure(_lanes(), _steps())
     assert svg.count(">Tidak<") == 2
 
 
 def test_sop_flowchart_escapes_step_text(db):
-    steps = list(SopDefinition.in_force("perencanaan-kinerja").steps.all())
+    steps = _steps()
     steps[0].title = "<script>x</script>"
-    assert "<script>" not in render_procedure(steps)
+    assert "<script>" not in render_procedure(_lanes(), steps)
 
 
 def _print_pages(steps=None):
-    return render_procedure_pages(
-        steps or list(SopDefinition.in_force("perencanaan-kinerja").steps.all())
-    )
+    return render_procedure_pages(_lanes(), steps or _steps())
 
 
 def test_printed_chart_is_cut_into_pages_that_hold_every_step_once(db):
@@ -62,7 +83,7 @@ def test_the_connector_names_the_step_the_chart_goes_on_with(db):
 def test_a_return_loop_is_never_cut_between_printed_pages(db):
     pages = _print_pages()
     assert sum(page.svg.count(">Tidak<") for page in pages) == 2
-    for source, target in return_edges():
+    for source, target in return_edges(_steps()):
         assert any(source in page.numbers and target in page.numbers for page in pages)
 
 
@@ -79,7 +100,7 @@ def test_printed_chart_keeps_mulai_on_step_1_and_selesai_on_the_last_step(db):
 
 
 def test_a_longer_procedure_goes_on_over_three_pages(db):
-    steps = list(SopDefinition.in_force("perencanaan-kinerja").steps.all())
+    steps = _steps()
     for step in steps:
         step.requirement = " ".join([step.requirement] * 6)
     pages = _print_pages(steps)
@@ -88,9 +109,7 @@ def test_a_longer_procedure_goes_on_over_three_pages(db):
 
 
 def test_screen_flowchart_is_an_image_with_a_name_and_its_steps_in_words(db):
-    svg = render_procedure(
-        list(SopDefinition.in_force("perencanaan-kinerja").steps.all()), title="Diagram alir X"
-    )
+    svg = render_procedure(_lanes(), _steps(), title="Diagram alir X")
     assert 'role="img"' in svg
     assert 'aria-label="Diagram alir X"' in svg
     desc = svg.split("<desc>", 1)[1].split("</desc>", 1)[0]
@@ -99,17 +118,17 @@ def test_screen_flowchart_is_an_image_with_a_name_and_its_steps_in_words(db):
 
 
 def test_screen_flowchart_has_no_inline_style(db):
-    svg = render_procedure(list(SopDefinition.in_force("perencanaan-kinerja").steps.all()))
+    svg = render_procedure(_lanes(), _steps())
     assert "style=" not in svg
 
 
 def test_last_step_keeps_its_numbered_box_before_the_selesai_terminator(db):
-    svg = render_procedure(list(SopDefinition.in_force("perencanaan-kinerja").steps.all()))
+    svg = render_procedure(_lanes(), _steps())
     assert svg.index(">9<") < svg.index(">Selesai<")
 
 
 def test_a_return_cut_by_a_page_break_keeps_its_branch_as_connectors(db):
-    steps = list(SopDefinition.in_force("perencanaan-kinerja").steps.all())
+    steps = _steps()
     for step in steps:
         if step.number in (6, 7, 8):  # too tall for the loop 6-8 to share one page
             step.requirement = " ".join([step.requirement] * 9)

@@ -12,7 +12,7 @@ from workflow.models import SopDefinition, State
 
 
 def _page(login, people) -> str:
-    return login(people["staf"]).get("/sop/").content.decode()
+    return login(people["staf"]).get("/sop/perencanaan-kinerja/").content.decode()
 
 
 def _text_table(html: str) -> str:
@@ -53,7 +53,7 @@ def test_sop_page_names_the_lane_of_each_step_in_the_text_table(login, people):
     rows = _rows(_page(login, people))
     assert rows[1][2] == "Inspektur"
     assert rows[4][2] == "Staf"
-    assert rows[5][2] == "Sekretaris dan Irban (masing-masing unit)"
+    assert rows[5][2] == "Sekretaris dan Irbn I/II/III/IV (masing-masing unit)"
 
 
 def test_sop_page_gives_the_ya_tidak_branches_of_the_checks_in_words(login, people):
@@ -108,7 +108,7 @@ def test_sop_page_has_no_inline_style(login, people):
 def test_sop_page_reads_in_english_around_the_signed_text(login, people):
     client = login(people["staf"])
     client.cookies["django_language"] = "en"
-    html = client.get("/sop/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get("/sop/perencanaan-kinerja/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Portal's reading" in html
     # The signed cells stay in the language they were signed in.
     assert SIGNED_STEPS[8][0] in html
@@ -139,8 +139,9 @@ def test_cycle_flowchart_tells_the_status_of_each_step_in_words(login, people, c
 def test_cycle_flowchart_prints_the_waktu_as_signed(db):
     from workflow.flowchart import render_procedure
 
+    sop = SopDefinition.in_force("perencanaan-kinerja")
     svg = render_procedure(
-        list(SopDefinition.in_force("perencanaan-kinerja").steps.all()), mutu_baku=False
+        list(sop.lanes.all()), list(sop.steps.select_related("lane")), mutu_baku=False
     )
     assert ">1 Hari<" in svg
     assert "hari kerja" not in svg

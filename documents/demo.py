@@ -67,16 +67,21 @@ def demo_step_inputs(step: SopStep | None, transition_name: str) -> dict[str, An
         and step.has_capability(ARCHIVES)
         and transition_name.startswith("complete_step_")
     ):
-        return {
-            "archive": {
-                "units": list(Unit.objects.all()),
-                "others": "Bupati Kepulauan Anambas\nBappeda Kabupaten Kepulauan Anambas",
-                "copies": 1,
-                "room": "Ruang Arsip Sekretariat",
-                "cabinet": "L-02",
-                "shelf": "R-3",
-                "box": "B-PK-01",
-                "folder": "M-07",
-            }
-        }
+        return archive_inputs()
     return {}
+
+
+def archive_inputs() -> dict[str, Any]:
+    """The distribution and archive register of the demo, as the archiving step's form gives them."""
+    return {
+        "archive": {
+            "units": list(Unit.objects.all()),
+            "others": "Bupati Kepulauan Anambas\nBappeda Kabupaten Kepulauan Anambas",
+            "copies": 1,
+            "room": "Ruang Arsip Sekretariat",
+            "cabinet": "L-02",
+            "shelf": "R-3",
+            "box": "B-PK-01",
+            "folder": "M-07",
+        }
+    }

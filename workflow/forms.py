@@ -132,7 +132,7 @@ class StartCycleForm(_Helped, forms.Form):
 
     sop = _SopChoice(
         label=_("SOP"),
-        queryset=SopDefinition.objects.published().order_by("name", "code"),
+        queryset=SopDefinition.objects.published().order_by("is_example", "name", "code"),
         empty_label=None,
         to_field_name="code",
     )

@@ -793,7 +793,11 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         parsed = parse_action(action)
         step = self.current_step
         return (
-            parsed is not None and parsed[0] == COMPLETE and step is not None and step.is_per_unit
+            parsed is not None
+            and parsed[0] == COMPLETE
+            and step is not None
+            and parsed[1] == step.number
+            and step.is_per_unit
         )
 
     def action_names(self, methods: Iterable[str]) -> list[str]:

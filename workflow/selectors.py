@@ -260,8 +260,9 @@ def search_text(value: object, max_length: int) -> str:
 
 
 def sop_choices() -> list[SopDefinition]:
-    """The SOPs in force, by name (one query): what a cycle starts from, what lists filter by."""
-    return list(SopDefinition.objects.published().order_by("name", "code"))
+    """The SOPs in force, the office's own before the examples, by name (one query): what a cycle
+    starts from, what lists filter by."""
+    return list(SopDefinition.objects.published().order_by("is_example", "name", "code"))
 
 
 def step_counts(sop_ids: set[int]) -> dict[int, int]:

@@ -244,7 +244,7 @@ def _published_sop(code: str | None) -> SopDefinition:
     sops = SopDefinition.objects.published()
     if code:
         return get_object_or_404(sops, code=code)
-    sop = sops.order_by("name", "code").first()
+    sop = sops.order_by("is_example", "name", "code").first()
     if sop is None:
         raise Http404
     return sop

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from documents.demo import demo_step_inputs
+from documents.demo import archive_inputs
 from documents.forms import ArchiveForm
 from documents.models import ArchiveRecord, Distribution, SignedDocument
 from tests.documents.conftest import cycle_at
@@ -22,7 +22,7 @@ def at_step_9(people):
 
 
 def test_step_9_saves_the_archive_register(people, at_step_9):
-    run(at_step_9, "complete_step_9", people["staf"], inputs=demo_step_inputs("complete_step_9"))
+    run(at_step_9, "complete_step_9", people["staf"], inputs=archive_inputs())
     archive = ArchiveRecord.objects.get(cycle=at_step_9)
     assert (archive.cabinet, archive.shelf, archive.box, archive.folder) == (
         "L-02",
@@ -33,7 +33,7 @@ def test_step_9_saves_the_archive_register(people, at_step_9):
 
 
 def test_classification_code_comes_from_the_sop_number(people, at_step_9):
-    run(at_step_9, "complete_step_9", people["staf"], inputs=demo_step_inputs("complete_step_9"))
+    run(at_step_9, "complete_step_9", people["staf"], inputs=archive_inputs())
     assert ArchiveRecord.objects.get().classification_code == "000.7.2"
 
 
@@ -41,18 +41,18 @@ def test_retention_comes_from_settings(people, at_step_9, settings):
     settings.ARCHIVE_RETENTION = {
         "000.7.2": {"active_years": 3, "inactive_years": 7, "disposition": "Musnah"}
     }
-    run(at_step_9, "complete_step_9", people["staf"], inputs=demo_step_inputs("complete_step_9"))
+    run(at_step_9, "complete_step_9", people["staf"], inputs=archive_inputs())
     archive = ArchiveRecord.objects.get()
     assert (archive.active_years, archive.inactive_years, archive.disposition) == (3, 7, "Musnah")
 
 
 def test_softfile_is_the_signed_pdf(people, at_step_9):
-    run(at_step_9, "complete_step_9", people["staf"], inputs=demo_step_inputs("complete_step_9"))
+    run(at_step_9, "complete_step_9", people["staf"], inputs=archive_inputs())
     assert ArchiveRecord.objects.get().softfile == SignedDocument.objects.get(cycle=at_step_9)
 
 
 def test_distribution_lists_units_and_people_with_copies(people, at_step_9):
-    run(at_step_9, "complete_step_9", people["staf"], inputs=demo_step_inputs("complete_step_9"))
+    run(at_step_9, "complete_step_9", people["staf"], inputs=archive_inputs())
     recipients = set(Distribution.objects.values_list("recipient", flat=True))
     assert "Bupati Kepulauan Anambas" in recipients and "Sekretariat" in recipients
     assert Distribution.objects.filter(copies=1).count() == len(recipients)
@@ -67,9 +67,7 @@ def test_step_9_without_archive_register_is_refused(people, at_step_9):
 
 
 def test_record_of_step_9_names_the_archived_softfile(people, at_step_9):
-    record = run(
-        at_step_9, "complete_step_9", people["staf"], inputs=demo_step_inputs("complete_step_9")
-    )
+    record = run(at_step_9, "complete_step_9", people["staf"], inputs=archive_inputs())
     entry = record.artefacts[-1]
     assert entry["kind"] == "archive" and entry["classification_code"] == "000.7.2"
 
@@ -107,7 +105,7 @@ def test_an_overlong_other_recipient_is_refused_not_cut(people, at_step_9):
 
 
 def test_the_service_refuses_an_overlong_other_recipient_too(people, at_step_9):
-    inputs = demo_step_inputs("complete_step_9")
+    inputs = archive_inputs()
     archive_key = next(iter(inputs))
     inputs[archive_key] = {**inputs[archive_key], "others": "p" * (limits.RECIPIENT_MAX + 1)}
     with pytest.raises(ValidationError, match="paling banyak"):

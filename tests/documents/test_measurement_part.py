@@ -57,10 +57,10 @@ def test_team_step_invites_to_edit_the_table(client, people):
     assert "Buka dan ubah tabel pengukuran" in page.content.decode()
 
 
-def test_which_steps_work_on_the_table_follows_the_lane_in_the_sop_data(people):
+def test_which_steps_work_on_the_table_follows_the_capability_in_the_sop_data(people):
     cycle = cycle_at(people, State.for_step(3))
     step = cycle.sop.steps.get(number=4)
-    step.lane = "tim_penyusun"
+    step.capabilities = ["measurement_table"]
     step.save()
     cycle = type(cycle).objects.get(pk=cycle.pk)
     assert transition_works_on_measurements(cycle, "complete_step_4")

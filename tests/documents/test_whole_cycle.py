@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from documents.demo import demo_step_inputs
+from documents.demo import archive_inputs
 from documents.forms import StepUploadForm
 from documents.models import Artefact, SignedDocument
 from documents.services import verify_upload
@@ -45,7 +45,7 @@ def test_a_cycle_with_files_table_signature_and_archive_ends_selesai(people, cli
     run(cycle, "complete_step_6", people["tim2"])
     run(cycle, "complete_step_7", people["sekretaris"])
     run(cycle, "complete_step_8", people["inspektur"])
-    run(cycle, "complete_step_9", people["staf"], inputs=demo_step_inputs("complete_step_9"))
+    run(cycle, "complete_step_9", people["staf"], inputs=archive_inputs())
 
     cycle.refresh_from_db()
     assert cycle.state == State.COMPLETED

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from workflow.models import State
+from workflow.models import Cycle, State
 
 
 def test_cycle_list_filters_by_year(people, login, cycle_at):
@@ -54,9 +54,36 @@ def test_staf_does_not_see_the_start_cycle_form(people, login):
 
 def test_inspektur_starts_a_cycle(people, login):
     response = login(people["inspektur"]).post(
-        "/cycles/start/", {"title": "Perencanaan Kinerja Tahun 2027", "year": 2027}
+        "/cycles/start/",
+        {"sop": "perencanaan-kinerja", "title": "Perencanaan Kinerja Tahun 2027", "year": 2027},
     )
     assert response.status_code == 302
+
+
+def test_starting_a_cycle_offers_every_sop_in_force(people, login):
+    client = login(people["inspektur"])
+    form = client.get("/cycles/start/").context["form"]
+    codes = [code for code, _label in form.fields["sop"].choices]
+    assert codes == ["perencanaan-kinerja", "contoh-reviu-laporan-keuangan"]
+    response = client.post(
+        "/cycles/start/",
+        {"sop": "contoh-reviu-laporan-keuangan", "title": "Reviu LKPD 2026", "year": 2026},
+    )
+    cycle = Cycle.objects.get(title="Reviu LKPD 2026")
+    assert response.status_code == 302 and cycle.sop.code == "contoh-reviu-laporan-keuangan"
+    assert cycle.pending_step == cycle.sop.steps.get(number=1)
+
+
+def test_a_cycle_starts_only_from_an_sop_in_force(people, login):
+    from workflow.models import SopDefinition
+
+    SopDefinition.objects.filter(code="contoh-reviu-laporan-keuangan").update(status="superseded")
+    response = login(people["inspektur"]).post(
+        "/cycles/start/",
+        {"sop": "contoh-reviu-laporan-keuangan", "title": "Reviu LKPD 2026", "year": 2026},
+    )
+    assert response.status_code == 200 and "sop" in response.context["form"].errors
+    assert not Cycle.objects.filter(title="Reviu LKPD 2026").exists()
 
 
 def test_staf_cannot_start_a_cycle(people, login):

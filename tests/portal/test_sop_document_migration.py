@@ -75,7 +75,9 @@ def test_migration_brings_the_header_lists_back_to_the_signed_text(earlier_datab
 
 def test_migration_leaves_a_text_an_administrator_entered_alone(earlier_database):
     SopStep = earlier_database.get_model("workflow", "SopStep")
-    SopStep.objects.filter(number=3).update(output="Rencana kerja tim (revisi 2025)")
+    SopStep.objects.filter(sop__code="perencanaan-kinerja", number=3).update(
+        output="Rencana kerja tim (revisi 2025)"
+    )
     SopStep, _ = _after()
     step3 = SopStep.objects.get(sop__code="perencanaan-kinerja", number=3)
     assert step3.output == "Rencana kerja tim (revisi 2025)"

@@ -137,7 +137,7 @@ def test_a_time_standard_edited_in_the_admin_moves_the_due_time_of_a_pending_ste
     cycle = start_cycle(
         sop=planning_sop(), title="PK", year=2027, actor=people["inspektur"], at=start
     )
-    step = SopStep.objects.get(number=1)
+    step = SopStep.objects.get(sop__code="perencanaan-kinerja", number=1)
     step.time_amount = 60
     with django_capture_on_commit_callbacks(execute=True):
         step.save()

@@ -40,7 +40,9 @@ def test_record_snapshots_the_actor_as_they_were(people):
 def test_record_holds_the_mutu_baku_in_force_when_the_step_was_done(people):
     cycle = new_cycle(people)
     record = run(cycle, "complete_step_1", people["inspektur"])
-    SopStep.objects.filter(number=1).update(requirement="Lain", time_amount=60)
+    SopStep.objects.filter(sop__code="perencanaan-kinerja", number=1).update(
+        requirement="Lain", time_amount=60
+    )
     record = StepRecord.objects.get(pk=record.pk)
     assert record.input_text == "Struktur organisasi, surat perintah"
     assert record.output_text == "Disposisi perintah, surat"

@@ -173,7 +173,9 @@ def test_the_database_refuses_an_overlong_sop_header_text(db):
 
 def test_the_database_refuses_an_overlong_step_requirement(db):
     with pytest.raises(IntegrityError), transaction.atomic():
-        SopStep.objects.filter(number=1).update(requirement="p" * (limits.SOP_STEP_TEXT_MAX + 1))
+        SopStep.objects.filter(sop__code="perencanaan-kinerja", number=1).update(
+            requirement="p" * (limits.SOP_STEP_TEXT_MAX + 1)
+        )
 
 
 # --- the SOP definition, edited in the admin ---------------------------------------------------
@@ -199,7 +201,7 @@ def test_a_full_clean_of_an_overlong_sop_header_fails(db):
 
 
 def test_an_expected_file_name_longer_than_a_label_is_refused(db):
-    step = SopStep.objects.get(number=1)
+    step = SopStep.objects.get(sop__code="perencanaan-kinerja", number=1)
     step.artefacts = ["n" * (limits.ARTEFACT_LABEL_MAX + 1)]
     with pytest.raises(ValidationError) as caught:
         step.full_clean()

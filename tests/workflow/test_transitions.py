@@ -263,7 +263,7 @@ def test_every_step_transition_declares_its_sop_metadata(people):
 def test_transition_metadata_follows_the_sop_definition_edited_in_admin(people):
     from workflow.models import SopStep
 
-    SopStep.objects.filter(number=4).update(time_amount=5)
+    SopStep.objects.filter(sop__code="perencanaan-kinerja", number=4).update(time_amount=5)
     cycle = advance_to(new_cycle(people), people, State.for_step(4))
     custom = transition_custom(cycle, "complete_step_4")
     assert custom["time_standard"].amount == 5

@@ -168,6 +168,7 @@ def register_extensions() -> None:
             _("Menyetujui dan menandatangani Dokumen Pengukuran Kinerja"),
             kinds=task_or_decision,
             once_per_sop=True,
+            requires=frozenset({services.MEASUREMENT_TABLE}),
         )
     )
     extensions.register_capability(
@@ -176,6 +177,8 @@ def register_extensions() -> None:
             _("Menggandakan, mendistribusikan dan mengarsipkan"),
             kinds=frozenset({SopStep.Kind.TASK}),
             once_per_sop=True,
+            # The soft file archived is the signed document.
+            requires=frozenset({services.SIGNS_DOCUMENT}),
         )
     )
     # Every step: the files it names, stored and sealed with its record (a cancel seals them all).

@@ -126,7 +126,16 @@ DEMO_CYCLE_TITLES = {
     "completed": "Perencanaan Kinerja Tahun 2025",
     "step_5": "Perencanaan Kinerja Tahun 2026",
     "started": "Perencanaan Kinerja Tahun 2027",
+    "example": "CONTOH Reviu LKPD Tahun 2026",
 }
+
+# The example SOP (not a signed SOP of the office): a cycle at its per-unit step 2.
+EXAMPLE_CODE = "contoh-reviu-laporan-keuangan"
+EXAMPLE_PLAN: list[tuple[str, str, TimeStandard]] = [
+    ("complete_step_1", "inspektur", TimeStandard(3, HOURS)),
+    ("report_unit", "irban2", TimeStandard(1, DAYS)),
+    ("report_unit", "sekretaris", TimeStandard(4, HOURS)),
+]
 
 # How long each move took in the completed demo cycle (step 4 late, as the SOP warns).
 COMPLETED_PLAN: list[tuple[str, str, TimeStandard]] = [
@@ -310,6 +319,16 @@ def seed_base(password: str) -> list[str]:
         if title not in existing:
             start = office_moment_before(now, calendar)
             start_cycle(sop=sop, title=title, year=2027, actor=people["inspektur"], at=start)
+            made.append(title)
+        title = DEMO_CYCLE_TITLES["example"]
+        example = SopDefinition.objects.published().filter(code=EXAMPLE_CODE).first()
+        if title not in existing and example is not None:
+            start = _start_that_ends_before(now, EXAMPLE_PLAN, calendar)
+            with transaction.atomic():
+                cycle = start_cycle(
+                    sop=example, title=title, year=2026, actor=people["inspektur"], at=start
+                )
+                _walk(cycle, people, EXAMPLE_PLAN, with_documents=True, calendar=calendar)
             made.append(title)
     return made
 

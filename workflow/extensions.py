@@ -38,6 +38,8 @@ class Capability:
     label: str | Promise
     kinds: frozenset[str] = frozenset({SopStep.Kind.TASK, SopStep.Kind.DECISION})
     once_per_sop: bool = False
+    # Capabilities some step at or before this one must carry (signing needs the table).
+    requires: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -638,7 +638,23 @@ def _capabilities(
                 % {"code": code, "first": first_carrier[code]},
             )
         first_carrier.setdefault(code, number)
+    for code in codes:
+        capability = known.get(code)
+        for required in capability.requires if capability else ():
+            if required not in first_carrier or not _before_or_at(first_carrier[required], number):
+                problems.add(
+                    place,
+                    "capabilities",
+                    _(
+                        "kemampuan %(code)s memerlukan %(required)s pada langkah ini atau sebelumnya."
+                    )
+                    % {"code": code, "required": required},
+                )
     return tuple(codes)
+
+
+def _before_or_at(first: Any, number: Any) -> bool:
+    return isinstance(first, int) and isinstance(number, int) and first <= number
 
 
 # --- Writing ---------------------------------------------------------------------------------

@@ -678,3 +678,15 @@ def test_export_sop_of_an_sop_with_only_drafts_asks_for_a_revision():
     save_sop(parse_sop(data), publish=False)
     with pytest.raises(CommandError, match="tidak punya revisi yang berlaku"):
         call_command("export_sop", "hanya-konsep")
+
+
+def test_a_capability_needs_the_capability_it_builds_on_at_or_before_its_step():
+    # The archived soft file is the signed document, and signing needs the measurement table.
+    data = sop_data.load(EXAMPLE)
+    data["steps"][5]["capabilities"] = ["archives"]
+    with pytest.raises(SopFormatError) as refused:
+        parse_sop(data)
+    assert (
+        "Langkah 6, capabilities: kemampuan archives memerlukan signs_document "
+        "pada langkah ini atau sebelumnya."
+    ) in refused.value.errors

@@ -72,7 +72,7 @@ def demo_step_inputs(step: SopStep | None, transition_name: str) -> dict[str, An
 
 
 def archive_inputs() -> dict[str, Any]:
-    """The distribution and archive register of the demo, as the archiving step's form gives them."""
+    """The demo's distribution and archive register, as the archiving step's form gives them."""
     return {
         "archive": {
             "units": list(Unit.objects.all()),

@@ -646,7 +646,8 @@ def _capabilities(
                     place,
                     "capabilities",
                     _(
-                        "kemampuan %(code)s memerlukan %(required)s pada langkah ini atau sebelumnya."
+                        "kemampuan %(code)s memerlukan %(required)s "
+                        "pada langkah ini atau sebelumnya."
                     )
                     % {"code": code, "required": required},
                 )

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from workflow import extensions, limits
@@ -153,6 +154,13 @@ def _works_on_table(cycle: Cycle, step: SopStep | None, kind: str) -> bool:
     return step is not None and not step.is_per_unit and kind in (COMPLETE, RETURN)
 
 
+def _sop_pdf_link(sop) -> tuple[str, str]:
+    url = reverse("documents:sop_pdf", args=[sop.code])
+    if not sop.is_published:
+        url += f"?revision={sop.revision}"
+    return str(_("Cetak (PDF)")), url
+
+
 def register_extensions() -> None:
     """The capabilities this app gives to SOP steps, and what each adds to a transition: its part
     of the step form, its check and its seal (called from DocumentsConfig.ready)."""
@@ -217,6 +225,12 @@ def register_extensions() -> None:
             order=60,
         )
     )
+    extensions.register_cycle_section(
+        extensions.PageSection(
+            "documents", _("Dokumen dan berkas"), "documents/_cycle_section.html", order=50
+        )
+    )
+    extensions.register_sop_link("documents.pdf", _sop_pdf_link)
     extensions.register(
         extensions.StepExtension(
             key=services.ARCHIVE_KEY,

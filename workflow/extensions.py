@@ -88,9 +88,39 @@ class StepExtension:
         return self.applies(cycle, step, kind)
 
 
+@dataclass(frozen=True)
+class PageSection:
+    """A section another app adds to the cycle page: a heading and a template of its own."""
+
+    key: str
+    title: str | Promise
+    template: str
+    order: int = 100
+
+
 _capabilities: dict[str, Capability] = {}
 _extensions: dict[str, StepExtension] = {}
+_cycle_sections: dict[str, PageSection] = {}
+_sop_links: dict[str, Callable[[Any], tuple[str, str] | None]] = {}
 _muted: list[bool] = [False]
+
+
+def register_cycle_section(section: PageSection) -> None:
+    _cycle_sections[section.key] = section
+
+
+def cycle_sections() -> list[PageSection]:
+    """The sections other apps add to the cycle page, in order (the template gets `cycle`)."""
+    return sorted(_cycle_sections.values(), key=lambda s: s.order)
+
+
+def register_sop_link(key: str, link: Callable[[Any], tuple[str, str] | None]) -> None:
+    """A link beside an SOP document: `link(sop)` gives (label, url), or None for no link."""
+    _sop_links[key] = link
+
+
+def sop_links(sop: Any) -> list[tuple[str, str]]:
+    return [found for link in _sop_links.values() if (found := link(sop)) is not None]
 
 
 def register_capability(capability: Capability) -> None:

@@ -445,9 +445,11 @@ def pending_step_context(cycle: Cycle, statuses: list[UnitReportStatus] | None =
 
 def cycle_page(cycle: Cycle, user: User) -> dict:
     """Everything the cycle page shows: progress, flowchart, timeline, reports and my actions."""
+    from .extensions import NAMES_TEAM
     from .flowchart import StepMark, render_procedure
 
     records = list(cycle.records.select_related("unit").order_by("seq"))
+    steps = [step for _n, step in sorted(cycle.steps.items())]
     statuses = unit_report_status([cycle.pk])[cycle.pk]
     step_views = cycle_steps(cycle, records, len(statuses))
     marks = {v.step.number: StepMark(v.status, v.label, v.details) for v in step_views}
@@ -461,6 +463,8 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
         "correctable": {r.pk for r in records if r.may_be_corrected_by(user)},
         "unit_reports": statuses,
         "team": list(cycle.team.all()),
+        "team_step": next((s for s in steps if s.has_capability(NAMES_TEAM)), None),
+        "unit_step": next((s for s in steps if s.is_per_unit), None),
         "actions": cycle_actions(cycle, user),
         "flowchart": render_procedure(
             list(cycle.sop.lanes.all()),

@@ -7,8 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import engines
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -83,13 +82,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle: progress, flowchart, timeline, unit reports, documents and my actions."""
     cycle = _visible_cycle(request, pk)
     context = selectors.cycle_page(cycle, request.user)
-    context["documents_available"] = _documents_tags_available()
+    context["sections"] = extensions.cycle_sections()
     return render(request, "workflow/cycle_detail.html", context)
-
-
-def _documents_tags_available() -> bool:
-    """Whether the documents app offers its cycle tag (the page renders without it)."""
-    return "documents_tags" in engines["django"].engine.template_libraries
 
 
 def _attach_errors(form, error: ValidationError, parts: list) -> None:
@@ -281,15 +275,8 @@ def sop(request: HttpRequest, code: str) -> HttpResponse:
     sop = _sop_revision(code, request.GET.get("revision"))
     if sop.status == SopDefinition.Status.DRAFT and not selectors.may_edit_sops(request.user):
         raise Http404
-    try:
-        pdf_url = reverse("documents:sop_pdf", args=[sop.code])
-        if not sop.is_published:
-            pdf_url += f"?revision={sop.revision}"
-    except NoReverseMatch:
-        pdf_url = ""
-    return render(
-        request, "workflow/sop.html", {"doc": selectors.sop_document(sop), "sop_pdf_url": pdf_url}
-    )
+    context = {"doc": selectors.sop_document(sop), "links": extensions.sop_links(sop)}
+    return render(request, "workflow/sop.html", context)
 
 
 def _sop_revision(code: str, revision: str | None) -> SopDefinition:

@@ -36,7 +36,7 @@ class HeaderForm(forms.ModelForm):
     """The header of an SOP revision as signed (the SOP AP header table and its lists)."""
 
     # Room for a NIP typed with spaces between its groups; stored without them.
-    approver_nip = forms.CharField(label=gettext_lazy("disahkan oleh (NIP)"), max_length=40)
+    approver_nip = forms.CharField(label=gettext_lazy("Disahkan oleh (NIP)"), max_length=40)
 
     class Meta:
         model = SopDefinition
@@ -86,7 +86,7 @@ class LaneForm(forms.ModelForm):
     """One executor column: its code, its name as signed, its place and who holds it."""
 
     role = forms.ChoiceField(
-        label=gettext_lazy("peran"),
+        label=gettext_lazy("Peran"),
         required=False,
         choices=[("", "---------"), *Role.choices],
         help_text=gettext_lazy("Hanya untuk pemegang peran; diabaikan untuk pemegang lain."),
@@ -129,15 +129,15 @@ class LinesField(forms.CharField):
 class StepForm(forms.ModelForm):
     """One row of the procedure table; its lane is chosen among the draft's lanes."""
 
-    lane = forms.ChoiceField(label=gettext_lazy("pelaksana"))
+    lane = forms.ChoiceField(label=gettext_lazy("Pelaksana"))
     capabilities = forms.MultipleChoiceField(
-        label=gettext_lazy("kemampuan"),
+        label=gettext_lazy("Kemampuan"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Kemampuan tambahan langkah, mis. menandatangani dokumen."),
     )
     artefacts = LinesField(
-        label=gettext_lazy("berkas yang diharapkan"),
+        label=gettext_lazy("Berkas yang diharapkan"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Satu nama berkas per baris."),
@@ -265,9 +265,11 @@ class DraftForms:
             data, added = with_one_more_row(data, add, MAX_LANES if add == LANES else MAX_STEPS)
             self.full = not added
         self.header = HeaderForm(data, instance=draft)
+        self._stored: tuple[list[SopLane], list[SopStep]] = ([], [])
         if data is None:
             lanes = list(draft.lanes.all())
             steps = list(draft.steps.select_related("lane"))
+            self._stored = (lanes, steps)
             lane_initial = [
                 {f: getattr(lane, f) for f in ("code", "name", "order", "holder", "role")}
                 for lane in lanes
@@ -335,7 +337,7 @@ class DraftForms:
         """The lanes and steps to draw: those stored, or, for posted forms, unsaved objects made
         from whatever of each row is valid so far (rows that cannot be placed are left out)."""
         if not self.is_bound:
-            return list(self.draft.lanes.all()), list(self.draft.steps.select_related("lane"))
+            return self._stored
         lanes: dict[str, SopLane] = {}
         for form in self.lanes.forms:
             # Checking a form fills its instance with the cells that are valid.

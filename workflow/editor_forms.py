@@ -129,7 +129,13 @@ class LinesField(forms.CharField):
 class StepForm(forms.ModelForm):
     """One row of the procedure table; its lane is chosen among the draft's lanes."""
 
-    lane = forms.ChoiceField(label=gettext_lazy("Pelaksana"))
+    lane = forms.ChoiceField(
+        label=gettext_lazy("Pelaksana"),
+        help_text=gettext_lazy(
+            "Kolom yang baru ditambahkan muncul di sini setelah halaman dimuat ulang "
+            "(Pratinjau, Tambah atau Simpan)."
+        ),
+    )
     capabilities = forms.MultipleChoiceField(
         label=gettext_lazy("Kemampuan"),
         required=False,

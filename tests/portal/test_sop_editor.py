@@ -202,6 +202,25 @@ def test_the_preview_draws_an_edited_step_title_before_saving(editor, draft, log
     assert draft.steps.get(number=4).title != "Judul pratinjau yang baru"
 
 
+def test_the_preview_of_half_typed_forms_draws_what_it_can(editor, draft, login):
+    data = page_data(
+        DraftForms(draft),
+        **{"steps-0-number": "satu", "steps-1-time_amount": "", "steps-1-time_text": ""},
+    )
+    response = login(editor).post(PREVIEW, data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<svg" in content
+    assert "Memerintahkan merencanakan kinerja" not in content  # its number is unreadable
+    assert "Penyusunan anggota tim" in content
+
+
+def test_the_preview_without_lanes_or_steps_says_what_is_missing(editor, draft, login):
+    response = login(editor).post(PREVIEW, {})
+    assert response.status_code == 200
+    assert "sedikitnya satu kolom pelaksana" in response.content.decode()
+
+
 def test_the_pratinjau_button_redraws_the_page_without_saving(editor, draft, login):
     row = step_row(draft, 4)
     data = page_data(DraftForms(draft), **{f"steps-{row}-title": "Judul pratinjau tanpa JS"})

@@ -97,14 +97,15 @@ def sop_edit(request: HttpRequest, code: str) -> HttpResponse:
         # Nothing is saved: the page comes back with what was typed (and one blank row more).
         if forms.full:
             messages.warning(request, _("Jumlah baris sudah paling banyak."))
-        return _edit_page(request, forms, [], preview=action == PREVIEW)
+        return _edit_page(request, forms, [])
     if not forms.is_valid():
         messages.error(request, _("Konsep belum disimpan: perbaiki isian yang ditandai."))
         return _edit_page(request, forms, [])
     service = sop_editor.publish_draft if action == PUBLISH else sop_editor.save_draft
     # The revision the page was opened on: a draft made since by someone else is not overwritten.
     posted = request.POST.get("revision", "")
-    revision = int(posted) if posted.isascii() and posted.isdigit() else draft.revision
+    readable = posted.isascii() and posted.isdigit() and len(posted) <= 5
+    revision = int(posted) if readable else draft.revision
     try:
         sop = service(code=code, revision=revision, actor=request.user, **forms.service_kwargs())
     except SopFormatError as error:
@@ -127,9 +128,7 @@ def sop_edit(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("workflow:sop_edit", code=code)
 
 
-def _edit_page(
-    request: HttpRequest, forms: DraftForms, problems: list[str], *, preview: bool = False
-) -> HttpResponse:
+def _edit_page(request: HttpRequest, forms: DraftForms, problems: list[str]) -> HttpResponse:
     lanes, steps = forms.chart()
     context = {
         "draft": forms.draft,
@@ -138,7 +137,6 @@ def _edit_page(
         "problems": problems,
         "chart_lanes": lanes,
         "chart_steps": steps,
-        "preview": preview,
         # The page's error summary reads (part, form) pairs: the header, lanes and steps.
         "parts": [("header", forms.header), (LANES, forms.lanes), (STEPS, forms.steps)]
         if forms.is_bound

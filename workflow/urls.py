@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import editor_views, views
 
 app_name = "workflow"
 
@@ -20,7 +20,12 @@ urlpatterns = [
     path("cycles/<int:pk>/<slug:transition>/", views.step_action, name="step"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("sop/", views.sop_book, name="sop_book"),
+    # The editor's "new" comes before the SOP pages, whose code would take it.
+    path("sop/new/", editor_views.sop_new, name="sop_new"),
     path("sop/<slug:code>/", views.sop, name="sop"),
+    path("sop/<slug:code>/edit/", editor_views.sop_edit, name="sop_edit"),
+    path("sop/<slug:code>/edit/preview/", editor_views.sop_preview, name="sop_preview"),
+    path("sop/<slug:code>/revise/", editor_views.sop_revise, name="sop_revise"),
 ]
 
 auth_urlpatterns = [

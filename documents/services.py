@@ -206,6 +206,11 @@ def step_checks_measurements(step: SopStep) -> bool:
     return step.has_capability(MEASUREMENT_TABLE) and step.is_decision
 
 
+def has_measurement_table(cycle: Cycle) -> bool:
+    """Whether the cycle's SOP works on a measurement table at all (some step has the capability)."""
+    return any(step.has_capability(MEASUREMENT_TABLE) for step in cycle.steps.values())
+
+
 def editing_steps(cycle: Cycle) -> list[SopStep]:
     """The steps of the cycle's SOP that edit the table, in order."""
     return [step for _n, step in sorted(cycle.steps.items()) if step_edits_measurements(step)]

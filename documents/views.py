@@ -38,6 +38,14 @@ def _visible_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
     return cycle
 
 
+def _table_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
+    """A visible cycle whose SOP has a measurement table (else there is no such page)."""
+    cycle = _visible_cycle(request, cycle_id)
+    if not services.has_measurement_table(cycle):
+        raise Http404
+    return cycle
+
+
 def _cycle_url(cycle: Cycle) -> str:
     return reverse("workflow:cycle", args=[cycle.pk]) + "#dokumen"
 
@@ -161,8 +169,9 @@ def _measurement_data(request: HttpRequest) -> tuple[Any, str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def measurements(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    """The measurement table: a formset for the team during steps 3 to 6, else read only."""
-    cycle = _visible_cycle(request, cycle_id)
+    """The measurement table: a formset for the holders of its editing steps (the team during
+    steps 3 to 6 of the SOP Perencanaan Kinerja), else read only."""
+    cycle = _table_cycle(request, cycle_id)
     editable = services.may_edit_measurements(cycle, request.user)
     rows = selectors.measurement_rows(cycle)
     formset, action = None, "show"
@@ -222,7 +231,7 @@ def measurements(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @_pdf_within_limits
 def measurement_draft(request: HttpRequest, cycle_id: int) -> FileResponse:
     """An unsigned preview of the measurement document ("KONSEP"), never the signed one."""
-    cycle = _visible_cycle(request, cycle_id)
+    cycle = _table_cycle(request, cycle_id)
     pdf = services.render_measurement_draft(cycle)
     return _attachment(
         BytesIO(pdf), f"konsep-pengukuran-kinerja-{cycle.year}.pdf", "application/pdf"

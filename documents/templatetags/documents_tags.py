@@ -31,6 +31,7 @@ def cycle_documents(context, cycle: Cycle, user: User) -> dict[str, Any]:
         "artefacts_by_step": sorted(steps.items()),
         "may_upload": may_upload,
         "upload_form": ArtefactUploadForm(step=cycle.current_step) if may_upload else None,
+        "has_table": services.has_measurement_table(cycle),
         "may_edit_measurements": services.may_edit_measurements(cycle, user),
         "row_count": cycle.measurement_rows.count(),
         "document": document,

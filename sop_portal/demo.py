@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -181,8 +181,21 @@ def ensure_people(password: str) -> dict[str, User]:
             user.set_password(password)
             user.save()
             user.groups.add(Group.objects.get(name=str(role)))
+            if role == Role.INSPEKTUR:
+                # The Inspektur approves the office's SOPs: in the demo, they also write them.
+                user.user_permissions.add(*sop_writing_permissions())
         people[username] = user
     return people
+
+
+def sop_writing_permissions() -> list[Permission]:
+    """What the SOP page of the portal asks of whoever writes SOPs."""
+    return list(
+        Permission.objects.filter(
+            content_type__app_label="workflow",
+            codename__in=["add_sopdefinition", "change_sopdefinition"],
+        )
+    )
 
 
 def _demo_file(label: str, cycle: Cycle) -> SimpleUploadedFile:

@@ -26,6 +26,7 @@ from documents.services import save_measurement_rows
 from sop_portal.demo import DEMO_CYCLE_TITLES, ensure_people, seed_base
 from tests.e2e.conftest import SCREENSHOTS
 from tests.workflow.helpers import advance_to, new_cycle
+from workflow import sop_editor
 from workflow.models import Cycle, State
 
 pytestmark = [
@@ -159,6 +160,10 @@ def _pages_by_person() -> dict[str | None, list[tuple[str, str]]]:
     states += [State.for_step(7), State.for_step(8), State.for_step(9)]
     at = {state: _cycle_at(state, 2030 + i, helpers_people) for i, state in enumerate(states)}
     token = SignedDocument.objects.get(cycle=demo["completed"]).token
+    example = demo["example"].sop.code
+    # A draft revision of the example, for the SOP page of those who write SOPs.
+    if sop_editor.draft_of(example) is None:
+        sop_editor.start_revision(code=example, actor=people["inspektur"])
 
     def step(state, transition: str) -> str:
         cycle = demo["started"] if state is None else at[state]
@@ -174,6 +179,12 @@ def _pages_by_person() -> dict[str | None, list[tuple[str, str]]]:
             (f"/cycles/{demo['completed'].pk}/", "cycle-completed"),
             ("/dashboard/", "dashboard"),
             ("/sop/perencanaan-kinerja/", "sop"),
+            ("/sop/", "sop-book"),
+            (f"/sop/{example}/", "sop-example"),
+            (f"/sop/{example}/edit/", "sop-editor"),
+            ("/sop/new/", "sop-new"),
+            (f"/cycles/{demo['example'].pk}/", "cycle-example"),
+            (f"/dashboard/?sop={example}", "dashboard-example"),
             (step(None, "complete_step_1"), "step-1"),
             (step(None, "cancel"), "step-cancel"),
             (step(State.for_step(8), "complete_step_8"), "step-8"),
@@ -188,6 +199,7 @@ def _pages_by_person() -> dict[str | None, list[tuple[str, str]]]:
         "irban1": [
             ("/", "inbox-irban1"),
             (step(State.for_step(5), "report_unit"), "step-5-report"),
+            (f"/cycles/{demo['example'].pk}/report_unit/", "example-report"),
         ],
         "tim1": [
             ("/", "inbox-tim1"),

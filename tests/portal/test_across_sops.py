@@ -120,3 +120,34 @@ def test_a_new_cycle_keeps_the_revision_it_started_with(people):
     fresh = start_cycle(sop=planning_sop(), title="PK 2031", year=2031, actor=people["inspektur"])
     assert fresh.sop_id == new.pk
     assert fresh.current_step.title.endswith("(revisi)")
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/", "/cycles/", "/dashboard/", "/sop/", "/cycles/start/"])
+def test_a_page_costs_the_same_queries_whatever_the_number_of_sops(people, login, url):
+    from django.apps import apps
+    from django.utils import timezone
+
+    from workflow.sop_data import create_revision, load
+
+    def add_sops(first: int, count: int) -> None:
+        for n in range(first, first + count):
+            data = load("contoh_reviu_laporan")
+            data["code"] = f"contoh-{n}"
+            sop = create_revision(apps, data, publish=True, now=timezone.now())
+            start_cycle(sop=sop, title=f"Contoh {n}", year=2026, actor=people["inspektur"])
+
+    client = login(people["inspektur"])
+    add_sops(1, 1)
+    client.get(url)  # warm the caches a first request fills
+    few = _queries(client, url)
+    add_sops(2, 10)
+    assert _queries(client, url) == few

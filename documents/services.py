@@ -207,7 +207,7 @@ def step_checks_measurements(step: SopStep) -> bool:
 
 
 def has_measurement_table(cycle: Cycle) -> bool:
-    """Whether the cycle's SOP works on a measurement table at all (some step has the capability)."""
+    """Whether the cycle's SOP works on a measurement table (some step has the capability)."""
     return any(step.has_capability(MEASUREMENT_TABLE) for step in cycle.steps.values())
 
 

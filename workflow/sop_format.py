@@ -428,6 +428,13 @@ def _parse_steps(
         for raw in raw_steps
         if isinstance(raw, dict) and type(raw.get("number")) is int
     }
+    per_unit = sorted(
+        raw["number"]
+        for raw in raw_steps
+        if isinstance(raw, dict)
+        and type(raw.get("number")) is int
+        and raw.get("kind") == SopStep.Kind.PER_UNIT
+    )
     known = known_capabilities()
     first_carrier: dict[str, int] = {}
     team_named = False
@@ -466,7 +473,19 @@ def _parse_steps(
         if amount is not None and amount <= 0:
             problems.add(place, "time_amount", _("harus lebih dari 0."))
             fields["time_amount"] = None
-        fields["return_to"] = _return_to(problems, place, raw, kind, number, numbers)
+        fields["return_to"] = target = _return_to(problems, place, raw, kind, number, numbers)
+        crossed = [n for n in per_unit if target is not None and target <= n < number]
+        if crossed:
+            # A unit reports once per cycle (one report per unit): a per-unit step is never redone.
+            problems.add(
+                place,
+                "return_to",
+                _(
+                    "tidak boleh kembali ke langkah %(target)d atau sebelumnya melewati langkah "
+                    "per unit %(step)d: setiap unit melapor sekali per siklus."
+                )
+                % {"target": target, "step": crossed[0]},
+            )
         fields["lane"] = lane = _step_lane(problems, place, raw, kind, lanes, lane_codes)
         if lane and lanes[lane].holder == SopLane.Holder.TEAM and not team_named:
             problems.add(

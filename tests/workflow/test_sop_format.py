@@ -690,3 +690,15 @@ def test_a_capability_needs_the_capability_it_builds_on_at_or_before_its_step():
         "Langkah 6, capabilities: kemampuan archives memerlukan signs_document "
         "pada langkah ini atau sebelumnya."
     ) in refused.value.errors
+
+
+def test_a_return_never_goes_back_over_a_per_unit_step():
+    # Each unit reports once per cycle: going back to step 2 or before would ask for it again.
+    data = sop_data.load(EXAMPLE)
+    data["steps"][4]["return_to"] = 2
+    with pytest.raises(SopFormatError) as refused:
+        parse_sop(data)
+    assert (
+        "Langkah 5, return_to: tidak boleh kembali ke langkah 2 atau sebelumnya melewati langkah "
+        "per unit 2: setiap unit melapor sekali per siklus."
+    ) in refused.value.errors

@@ -43,7 +43,7 @@ def _holder(lane: str) -> dict[str, Any]:
     return {"role": ROLE_LANES[lane]}
 
 
-def _step(
+def step_spec(
     number: int,
     lane: str,
     kind: str = SopStep.Kind.TASK,
@@ -84,13 +84,13 @@ def definition(steps: list[dict[str, Any]], lane_order: list[str] | None = None)
 # from the cycle's team.
 EVERY_HOLDER = definition(
     [
-        _step(1, "inspektur"),
-        _step(2, "sekretaris", capabilities=(NAMES_TEAM,)),
-        _step(3, UNIT_HEAD_LANE, SopStep.Kind.PER_UNIT, time=(3, HOURS)),
-        _step(4, TEAM_LANE, time=(2, DAYS)),
-        _step(5, "staf", time=(45, MINUTES)),
-        _step(6, "irban", SopStep.Kind.DECISION, return_to=4),
-        _step(7, "penyusun"),
+        step_spec(1, "inspektur"),
+        step_spec(2, "sekretaris", capabilities=(NAMES_TEAM,)),
+        step_spec(3, UNIT_HEAD_LANE, SopStep.Kind.PER_UNIT, time=(3, HOURS)),
+        step_spec(4, TEAM_LANE, time=(2, DAYS)),
+        step_spec(5, "staf", time=(45, MINUTES)),
+        step_spec(6, "irban", SopStep.Kind.DECISION, return_to=4),
+        step_spec(7, "penyusun"),
     ]
 )
 
@@ -99,44 +99,52 @@ EVERY_HOLDER = definition(
 def sop_definitions(draw: st.DrawFn) -> dict[str, Any]:
     """A random valid SOP: 2..12 steps over lanes of every holder kind where it is valid.
 
-    Per-unit steps sit in the unit-head lane and only they do; the team lane holds steps only
-    after a task that names the team; a decision sends the cycle back to an earlier step but
-    never across a per-unit step (a unit reports once per cycle); time standards are random.
+    The one per-unit step, if any, sits in the unit-head lane and only it does; the team lane
+    holds steps only after the task that names the team; a decision sends the cycle back to an
+    earlier step but never across the per-unit step (a unit reports once per cycle, see
+    UnitReport); time standards are random.
     """
     count = draw(st.integers(2, 12), label="steps")
     names_team_at = draw(st.none() | st.integers(1, count - 1), label="names team at")
+    per_unit_at = draw(
+        st.none() | st.integers(1, count).filter(lambda n: n != names_team_at),
+        label="per-unit step at",
+    )
     roles = sorted(ROLE_LANES)
     steps = []
-    last_per_unit = 0
     for number in range(1, count + 1):
         time = (draw(st.integers(1, 8)), draw(st.sampled_from(sorted(TIME_WORDS))))
-        if number == names_team_at:
-            lane = draw(st.sampled_from(roles))
-            steps.append(_step(number, lane, capabilities=(NAMES_TEAM,), time=time))
+        if number == per_unit_at:
+            steps.append(step_spec(number, UNIT_HEAD_LANE, SopStep.Kind.PER_UNIT, time=time))
             continue
-        kinds = [SopStep.Kind.TASK, SopStep.Kind.PER_UNIT]
-        if last_per_unit + 1 < number:
-            kinds.append(SopStep.Kind.DECISION)
-        kind = draw(st.sampled_from(kinds))
-        if kind == SopStep.Kind.PER_UNIT:
-            last_per_unit = number
-            steps.append(_step(number, UNIT_HEAD_LANE, kind, time=time))
-            continue
+        # The earliest step a decision here may send the cycle back to.
+        earliest = per_unit_at + 1 if per_unit_at and per_unit_at < number else 1
         lanes = roles + ([TEAM_LANE] if names_team_at and number > names_team_at else [])
+        kinds = [SopStep.Kind.TASK] + ([SopStep.Kind.DECISION] if earliest < number else [])
+        if number == names_team_at:
+            lanes, kinds = roles, [SopStep.Kind.TASK]
         lane = draw(st.sampled_from(lanes))
+        kind = draw(st.sampled_from(kinds))
         return_to = None
         if kind == SopStep.Kind.DECISION:
-            return_to = draw(st.integers(last_per_unit + 1, number - 1))
-        steps.append(_step(number, lane, kind, return_to=return_to, time=time))
+            return_to = draw(st.integers(earliest, number - 1))
+        capabilities = (NAMES_TEAM,) if number == names_team_at else ()
+        steps.append(
+            step_spec(number, lane, kind, return_to=return_to, capabilities=capabilities, time=time)
+        )
     used = list(dict.fromkeys(step["lane"] for step in steps))
     return definition(steps, draw(st.permutations(used)))
 
 
-def save_definition(spec: dict[str, Any], code: str | None = None) -> SopDefinition:
-    """Publish `spec` as a new SOP through the ORM, with the signed SOP's header."""
+def sop_file(spec: dict[str, Any], code: str | None = None) -> dict[str, Any]:
+    """`spec` as a whole SOP data file, with the signed SOP's header and a new code."""
     header = {k: v for k, v in load("perencanaan_kinerja").items() if k not in spec}
-    data = {**header, "code": code or f"sop-uji-{next(_codes)}", "is_example": False, **spec}
-    return create_revision(django_apps, data, publish=True, now=timezone.now())
+    return {**header, "code": code or f"sop-uji-{next(_codes)}", "is_example": False, **spec}
+
+
+def save_definition(spec: dict[str, Any], code: str | None = None) -> SopDefinition:
+    """Publish `spec` as a new SOP through the ORM (SopDefinition, SopLane, SopStep)."""
+    return create_revision(django_apps, sop_file(spec, code), publish=True, now=timezone.now())
 
 
 def edges(sop: SopDefinition) -> set[tuple[str, str]]:

@@ -30,6 +30,8 @@ ROLE_LANES = {
 }
 TEAM_LANE = "tim-siklus"
 UNIT_HEAD_LANE = "kepala-unit"
+# The team a step that names it names: the Tim Penyusun role, an Irban, a person with no role.
+CYCLE_TEAM = ("tim1", "irban2", "outsider")
 TIME_WORDS = {MINUTES: "Menit", HOURS: "Jam", DAYS: "Hari"}
 
 _codes = itertools.count(1)
@@ -176,5 +178,5 @@ def forward_move(cycle: Cycle, people: dict[str, User]) -> tuple[str, User, dict
         return "report_unit", actor, {"report": f"Laporan {actor.username}"}
     kwargs: dict[str, Any] = {}
     if step.has_capability(NAMES_TEAM):
-        kwargs["team"] = [people["tim1"], people["irban2"], people["outsider"]]
+        kwargs["team"] = [people[name] for name in CYCLE_TEAM]
     return f"complete_step_{step.number}", actor, kwargs

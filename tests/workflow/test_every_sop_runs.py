@@ -23,6 +23,7 @@ from hypothesis.stateful import (
 from tests.factories import planning_sop
 from tests.workflow.helpers import EVERYONE
 from tests.workflow.sop_strategies import (
+    CYCLE_TEAM,
     EVERY_HOLDER,
     UNIT_HEAD_LANE,
     definition,
@@ -110,8 +111,8 @@ class SopRun(RuleBasedStateMachine):
         if name.startswith("return"):
             self.returns += 1
             event("a decision said Tidak")
-        _, _, kwargs = forward_move(cycle, self.people)
-        self._try(who, name, "Perlu diperbaiki", kwargs.get("team", []), f"Laporan {who}")
+        team = [self.people[member] for member in CYCLE_TEAM]
+        self._try(who, name, "Perlu diperbaiki", team, f"Laporan {who}")
 
     @rule(
         who=st.sampled_from(EVERYONE),

@@ -9,6 +9,25 @@ class Migration(migrations.Migration):
     dependencies = [("workflow", "0009_sop_as_data_fill")]
 
     operations = [
+        # A default for the old lane code first: undoing this migration then adds the column back
+        # to the steps there are (0009 backwards fills it in from each step's lane).
+        migrations.AlterField(
+            model_name="sopstep",
+            name="lane",
+            field=models.CharField(
+                choices=[
+                    ("inspektur", "Inspektur"),
+                    ("sekretaris", "Sekretaris"),
+                    ("irban", "Irban I/II/III/IV"),
+                    ("unit_head", "Sekretaris dan Irban (masing-masing unit)"),
+                    ("tim_penyusun", "Tim Penyusun SAKIP/LAKIP"),
+                    ("staf", "Staf"),
+                ],
+                default="",
+                max_length=20,
+                verbose_name="pelaksana",
+            ),
+        ),
         migrations.RemoveField(model_name="sopstep", name="lane"),
         migrations.RemoveField(model_name="sopstep", name="is_decision"),
         migrations.RenameField(model_name="sopstep", old_name="lane_ref", new_name="lane"),

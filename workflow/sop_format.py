@@ -474,6 +474,16 @@ def _parse_steps(
             problems.add(place, "time_amount", _("harus lebih dari 0."))
             fields["time_amount"] = None
         fields["return_to"] = target = _return_to(problems, place, raw, kind, number, numbers)
+        if kind == SopStep.Kind.PER_UNIT and per_unit and number != per_unit[0]:
+            problems.add(
+                place,
+                "kind",
+                _(
+                    "satu SOP hanya boleh mempunyai satu langkah per unit (sudah pada langkah "
+                    "%(first)d): setiap unit melapor sekali per siklus."
+                )
+                % {"first": per_unit[0]},
+            )
         crossed = [n for n in per_unit if target is not None and target <= n < number]
         if crossed:
             # A unit reports once per cycle (one report per unit): a per-unit step is never redone.

@@ -234,12 +234,8 @@ AGAIN_AT_A_PER_UNIT_STEP = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known gap: a unit reports once per cycle (UnitReport is unique per cycle and "
-    "unit), so a per-unit step reached a second time waits for nobody and only cancelling "
-    "ends the cycle; the file format accepts both shapes.",
-)
+# A unit reports once per cycle (UnitReport is unique per cycle and unit): the file format
+# refuses both shapes that would bring a cycle to a per-unit step a second time.
 @pytest.mark.django_db
 @pytest.mark.parametrize("shape", sorted(AGAIN_AT_A_PER_UNIT_STEP))
 def test_an_sop_the_file_format_accepts_never_waits_for_nobody(people, shape):

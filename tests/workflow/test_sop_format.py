@@ -702,3 +702,15 @@ def test_a_return_never_goes_back_over_a_per_unit_step():
         "Langkah 5, return_to: tidak boleh kembali ke langkah 2 atau sebelumnya melewati langkah "
         "per unit 2: setiap unit melapor sekali per siklus."
     ) in refused.value.errors
+
+
+def test_an_sop_has_at_most_one_per_unit_step():
+    data = sop_data.load(EXAMPLE)
+    data["steps"][3]["kind"] = "per_unit"
+    data["steps"][3]["lane"] = "unit_head"
+    with pytest.raises(SopFormatError) as refused:
+        parse_sop(data)
+    assert (
+        "Langkah 4, kind: satu SOP hanya boleh mempunyai satu langkah per unit (sudah pada "
+        "langkah 2): setiap unit melapor sekali per siklus."
+    ) in refused.value.errors

@@ -377,7 +377,16 @@ class _Table:
             for s in self.steps
         }
         self.end: _Shape | None = None
-        self.head1, self.head2, self.head3 = 26.0, 44.0, 16.0
+        # The second header row grows with the longest lane name an SOP gives its columns.
+        lines = max(
+            (
+                len(_wrap(label, w, layout))
+                for key, label, w in self.columns
+                if key.startswith("lane:")
+            ),
+            default=1,
+        )
+        self.head1, self.head2, self.head3 = 26.0, max(44.0, lines * layout.line + 12), 16.0
         self.header_h = self.head1 + self.head2 + self.head3
 
     def _wrap(self, text: str, key: str) -> list[str]:

@@ -6,35 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflow', '0011_example_sop'),
+        ("workflow", "0011_example_sop"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QueuedTransition',
+            name="QueuedTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('transition', models.CharField(max_length=40, verbose_name='tindakan')),
-                ('source_state', models.CharField(max_length=40, verbose_name='status asal')),
-                ('arguments', models.JSONField(default=dict, verbose_name='argumen')),
-                ('language', models.CharField(blank=True, max_length=10, verbose_name='bahasa')),
-                ('status', models.CharField(choices=[('queued', 'sedang diproses'), ('done', 'selesai'), ('refused', 'ditolak'), ('failed', 'gagal')], default='queued', max_length=10, verbose_name='status')),
-                ('message', models.TextField(blank=True, verbose_name='pesan')),
-                ('job_id', models.BigIntegerField(blank=True, null=True, verbose_name='nomor pekerjaan antrean')),
-                ('requested_at', models.DateTimeField(verbose_name='diminta pada')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='selesai pada')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='queued_transitions', to='workflow.cycle')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.steprecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("transition", models.CharField(max_length=40, verbose_name="tindakan")),
+                ("source_state", models.CharField(max_length=40, verbose_name="status asal")),
+                ("arguments", models.JSONField(default=dict, verbose_name="argumen")),
+                ("language", models.CharField(blank=True, max_length=10, verbose_name="bahasa")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "sedang diproses"),
+                            ("done", "selesai"),
+                            ("refused", "ditolak"),
+                            ("failed", "gagal"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="pesan")),
+                (
+                    "job_id",
+                    models.BigIntegerField(
+                        blank=True, null=True, verbose_name="nomor pekerjaan antrean"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(verbose_name="diminta pada")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="selesai pada"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="queued_transitions",
+                        to="workflow.cycle",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.steprecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tindakan dalam antrean',
-                'verbose_name_plural': 'tindakan dalam antrean',
-                'ordering': ['-requested_at', '-pk'],
-                'indexes': [models.Index(fields=['cycle', '-requested_at'], name='workflow_qu_cycle_i_656986_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'queued')), fields=('cycle',), name='one_queued_transition_per_cycle')],
+                "verbose_name": "tindakan dalam antrean",
+                "verbose_name_plural": "tindakan dalam antrean",
+                "ordering": ["-requested_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["cycle", "-requested_at"], name="workflow_qu_cycle_i_656986_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "queued")),
+                        fields=("cycle",),
+                        name="one_queued_transition_per_cycle",
+                    )
+                ],
             },
         ),
     ]

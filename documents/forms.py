@@ -177,6 +177,7 @@ def register_extensions() -> None:
             kinds=task_or_decision,
             once_per_sop=True,
             requires=frozenset({services.MEASUREMENT_TABLE}),
+            runs_in_background=True,
         )
     )
     extensions.register_capability(

@@ -308,11 +308,61 @@ MIDDLEWARE.insert(
     "workflow.middleware.ChosenLanguageOnlyMiddleware",
 )
 
+# --- Cache and sessions ----------------------------------------------------------------------
+# One cache serves the verification page's rate limit (django-ratelimit) and the sessions. With
+# REDIS_URL it is Redis, shared by every gunicorn worker and every app server; otherwise CACHE_URL
+# (default: local memory, which counts per worker process). The login lockout (django-axes) counts
+# in the database, so it holds across workers and servers whatever the cache.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several portals (or a test run) may share one Redis: keys carry the portal's name.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sop-portal"),
+            # A Redis that stops answering fails the request in seconds instead of hanging it.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+    }
+else:
+    CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+PROCESS_LOCAL_CACHES = frozenset(
+    {
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+    }
+)
+SHARED_CACHE = CACHES["default"]["BACKEND"] not in PROCESS_LOCAL_CACHES
+if SHARED_CACHE:
+    # Sessions are read from the cache and written to both: a flushed or restarted cache logs
+    # nobody out. Never with a per-process cache: a sign-out in one worker would leave the
+    # session alive in another worker's memory.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Task queue -------------------------------------------------------------------------------
+# With TASK_QUEUE=procrastinate the step mails and the signing step's approval run in a worker
+# (`manage.py procrastinate worker`), with the jobs in the portal's own PostgreSQL; without it
+# they run inside the request, as before. The queue's tables exist on every PostgreSQL database,
+# so turning it on or off needs no migration.
+TASK_QUEUE = env.str("TASK_QUEUE", default="")
+TASK_QUEUES = ("procrastinate",)
+if TASK_QUEUE and TASK_QUEUE not in TASK_QUEUES:
+    raise ImproperlyConfigured(
+        f"TASK_QUEUE={TASK_QUEUE!r} is not known: leave it empty (everything runs inline) or set "
+        "it to 'procrastinate' (PostgreSQL only)."
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("workflow"), "procrastinate.contrib.django")
+elif TASK_QUEUE:
+    raise ImproperlyConfigured(
+        "TASK_QUEUE=procrastinate keeps its jobs in PostgreSQL: set DATABASE_URL to a "
+        "PostgreSQL database, or leave TASK_QUEUE empty to run mail and signing inline."
+    )
+
 # --- Public verification page, audit checkpoints, PDF limits (documents/, workflow/audit) ------
 # The verification page is public (its link sits in every printed QR code): requests per address
-# are counted in the cache (django-ratelimit). LocMemCache counts per worker process; with several
-# gunicorn workers set CACHE_URL to a shared cache (e.g. pymemcache://127.0.0.1:11211).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# are counted in the cache above (django-ratelimit), per worker process unless it is shared.
 VERIFY_RATE_PAGE = env.str("VERIFY_RATE_PAGE", default="60/m")
 VERIFY_RATE_UPLOAD = env.str("VERIFY_RATE_UPLOAD", default="10/m")
 VERIFY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024

@@ -9,6 +9,7 @@ from .lockout import unlock
 from .models import (
     Cycle,
     LocalDayOff,
+    QueuedTransition,
     SopDefinition,
     SopLane,
     SopStep,
@@ -187,3 +188,13 @@ class StepRecordAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "step_number", "on_time")
     search_fields = ("cycle__title", "actor_name", "actor_nip")
     list_select_related = ("cycle",)
+
+
+@admin.register(QueuedTransition)
+class QueuedTransitionAdmin(ReadOnlyAdmin):
+    """What the task queue was asked to run and how it ended (written by the worker only)."""
+
+    list_display = ("cycle", "transition", "actor", "status", "requested_at", "finished_at")
+    list_filter = ("status", "transition")
+    search_fields = ("cycle__title", "message")
+    list_select_related = ("cycle", "actor")

@@ -40,6 +40,9 @@ class Capability:
     once_per_sop: bool = False
     # Capabilities some step at or before this one must carry (signing needs the table).
     requires: frozenset[str] = frozenset()
+    # Its seal is slow (rendering and signing a PDF): with a task queue, a transition it takes
+    # part in runs in the worker, the whole transition, not just the seal (workflow.tasks).
+    runs_in_background: bool = False
 
 
 @dataclass
@@ -148,6 +151,17 @@ def for_transition(cycle: Cycle, step: SopStep | None, kind: str) -> list[StepEx
     return sorted(
         (e for e in _extensions.values() if e.applies_to(cycle, step, kind)),
         key=lambda e: e.order,
+    )
+
+
+def runs_in_background(cycle: Cycle, step: SopStep | None, kind: str) -> bool:
+    """Whether an extension taking part in this transition belongs to a capability whose work
+    is slow enough for the task queue."""
+    return any(
+        extension.capability is not None
+        and (capability := _capabilities.get(extension.capability)) is not None
+        and capability.runs_in_background
+        for extension in for_transition(cycle, step, kind)
     )
 
 

@@ -973,3 +973,56 @@ class LateReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.sent_on:%Y-%m-%d}"
+
+
+class QueuedTransition(models.Model):
+    """A transition handed to the task queue (the signing step's approval) and how it ended.
+
+    The worker runs it with the service and the same arguments; the page reads the outcome here.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("sedang diproses")
+        DONE = "done", _("selesai")
+        REFUSED = "refused", _("ditolak")
+        FAILED = "failed", _("gagal")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="queued_transitions")
+    transition = models.CharField(_("tindakan"), max_length=40)
+    # The state the cycle was in when it was asked for: a refusal matters while it stays there.
+    source_state = models.CharField(_("status asal"), max_length=40)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # execute_transition's other keyword arguments as plain data (the team as ids).
+    arguments = models.JSONField(_("argumen"), default=dict)
+    language = models.CharField(_("bahasa"), max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    message = models.TextField(_("pesan"), blank=True)
+    record = models.ForeignKey(
+        StepRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    job_id = models.BigIntegerField(_("nomor pekerjaan antrean"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("diminta pada"))
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # A second click while the first is in the queue must not sign twice.
+            models.UniqueConstraint(
+                fields=["cycle"],
+                condition=models.Q(status="queued"),
+                name="one_queued_transition_per_cycle",
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "-requested_at"])]
+        verbose_name = _("tindakan dalam antrean")
+        verbose_name_plural = _("tindakan dalam antrean")
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} {self.transition} ({self.status})"
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == self.Status.QUEUED

@@ -48,16 +48,36 @@ def step_pending_messages(cycle: Cycle) -> list[EmailMessage]:
 
 
 def on_transition_executed(sender, cycle: Cycle, record: StepRecord | None, **kwargs) -> None:
-    """Receiver of workflow.signals.transition_executed: tell who may act on the new step."""
+    """Receiver of workflow.signals.transition_executed: tell who may act on the new step, now
+    or through the task queue when one is configured."""
     if record is not None and record.source_state == record.target_state:
         return  # a unit report at step 5: the same step still waits for the others
-    fresh = Cycle.objects.select_related("sop").get(pk=cycle.pk)
-    if not fresh.is_open:
-        return
+    from . import tasks  # tasks imports this module to send the queued mails
+
     try:
-        _send(step_pending_messages(fresh))
+        if tasks.queue_enabled():
+            tasks.defer_step_pending_mail(
+                cycle_id=cycle.pk, record_id=record.pk if record is not None else None
+            )
+        else:
+            send_step_pending(cycle.pk, record.pk if record is not None else None)
     except Exception:  # pragma: no cover - mail must never break the page
         logger.exception("Could not send the step notification of cycle %s", cycle.pk)
+
+
+def send_step_pending(cycle_id: int, record_id: int | None = None) -> int:
+    """Mail who may act on the step the transition `record_id` (None: the start) left pending,
+    unless the cycle has moved on since (a later transition sends its own); returns the count."""
+    fresh = Cycle.objects.select_related("sop").get(pk=cycle_id)
+    if not fresh.is_open:
+        return 0
+    if record_id is None:
+        still_there = not fresh.records.exists()
+    else:
+        still_there = StepRecord.objects.filter(pk=record_id, target_state=fresh.state).exists()
+    if not still_there:
+        return 0
+    return _send(step_pending_messages(fresh))
 
 
 def late_reminder_message(person, cycles: list[Cycle]) -> EmailMessage:

@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import has_transition_perm
 
-from . import extensions, lanes, selectors, services
+from . import extensions, lanes, selectors, services, tasks
 from .forms import StartCycleForm, step_form_class
-from .models import REPORT, Cycle, SopDefinition, StepRecord, parse_action
+from .models import REPORT, Cycle, QueuedTransition, SopDefinition, StepRecord, parse_action
 from .templatetags.portal import long_datetime
 
 
@@ -83,6 +83,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _visible_cycle(request, pk)
     context = selectors.cycle_page(cycle, request.user)
     context["sections"] = extensions.cycle_sections()
+    context["queued"] = tasks.notice_for(cycle, request.user)
     return render(request, "workflow/cycle_detail.html", context)
 
 
@@ -156,11 +157,13 @@ def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
         [form.is_valid(), *(part_form.is_valid() for _p, part_form in parts)]
     ):
         try:
-            services.execute_transition(
+            # With a task queue the signing step's approval goes to the worker (workflow.tasks).
+            outcome = tasks.submit_transition(
                 cycle_id=cycle.pk,
                 transition_name=transition,
                 actor=request.user,
                 inputs={part.key: part_form.cleaned_data for part, part_form in parts},
+                language=request.LANGUAGE_CODE,
                 **form.service_kwargs(),
             )
         except services.AlreadyDone as error:
@@ -175,7 +178,13 @@ def step_action(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
         except ValidationError as error:
             _attach_errors(form, error, parts)
         else:
-            messages.success(request, _("Tersimpan: %(action)s.") % {"action": context_label})
+            if isinstance(outcome, QueuedTransition):
+                messages.info(
+                    request,
+                    _("Persetujuan sedang diproses: %(action)s.") % {"action": context_label},
+                )
+            else:
+                messages.success(request, _("Tersimpan: %(action)s.") % {"action": context_label})
             return redirect("workflow:cycle", pk=cycle.pk)
     context = {
         "cycle": cycle,

@@ -9,9 +9,9 @@ working time, and two histograms of the working time they used:
   settles a record done after office hours on its due day: it used 100 % of the working time and
   is late). So the bucket that holds the median record is wholly on time or wholly late, and the
   chart's verdict is the median record's own.
-- in working seconds, on a log scale (each bucket 2^(1/8), about 9 %, wider than the one before),
+- in working seconds, on a log scale (each bucket 2^(1/16), about 4.4 %, wider than the one before),
   for the median working time the chart and its data table print. It is an estimate: the true
-  median lies in the same bucket, so the figure is off by less than one bucket's width (under 9 %,
+  median lies in the same bucket, so the figure is off by less than one bucket's width (under 4.5 %,
   and under a minute below one minute).
 
 Per SOP code and state: how many cycles stand there, moved with each start and transition.
@@ -52,11 +52,11 @@ RELATIVE_EDGES: tuple[int, ...] = (
 ON_TIME_LAST = RELATIVE_EDGES.index(100)
 RELATIVE_OVERFLOW = len(RELATIVE_EDGES)
 
-# Working seconds used. Bucket 0 holds [0, 60]; then each edge is 2^(1/8) times the one before
-# (about 9 % wider), up to the largest working time a record can hold.
-SECONDS_STEP = 2 ** (1 / 8)
+# Working seconds used. Bucket 0 holds [0, 60]; then each edge is 2^(1/16) times the one before
+# (about 4.4 % wider), up to the largest working time a record can hold.
+SECONDS_STEP = 2 ** (1 / 16)
 SECONDS_EDGES: tuple[int, ...] = tuple(
-    round(60 * SECONDS_STEP**k) for k in range(0, 8 * 26)
+    round(60 * SECONDS_STEP**k) for k in range(0, 16 * 26)
 )  # 60 s ... about 3.6e9 s
 SECONDS_OVERFLOW = len(SECONDS_EDGES)
 
@@ -134,7 +134,7 @@ def median_relative(counts: dict[int, int]) -> MedianEstimate | None:
 
 def median_seconds(counts: dict[int, int]) -> MedianEstimate | None:
     """The median working seconds from a log-scale histogram (placed geometrically in its
-    bucket; under one bucket's width, about 9 %, from the true median)."""
+    bucket; under one bucket's width, about 4.4 %, from the true median)."""
     position = _median_position(counts)
     if position is None:
         return None

@@ -29,14 +29,17 @@ def abbreviate(text: str, length: int = LABEL_CHARS) -> str:
 def median_figures(row: dict) -> dict | None:
     """The figures the chart draws for one step (and its data table prints), or None.
 
-    The verdict is the median record's own (`StepRecord.on_time`), so the chart and the
-    records cannot disagree; the bar is its working time used against the working time its
-    due time allowed, by the working calendar.
+    The verdict is the median record's own (`StepRecord.on_time`, kept exactly by the relative
+    histogram of workflow.statistics), so the chart and the records cannot disagree; the bar is
+    its share of the working time its due time allowed (`median_percent`, within one bucket),
+    beside the median working time used and the mean allowed working time of the step.
     """
     median, allowed = row["median"], row["allowed_seconds"]
     if median is None or row["median_on_time"] is None:
         return None
-    percent = round(median * 100 / allowed) if allowed else None
+    percent = row.get("median_percent")
+    if percent is None and allowed:
+        percent = round(median * 100 / allowed)
     return {
         "used": format_working_duration(int(median)),
         "allowed": format_working_duration(allowed),

@@ -1026,3 +1026,81 @@ class QueuedTransition(models.Model):
     @property
     def is_queued(self) -> bool:
         return self.status == self.Status.QUEUED
+# --- the dashboard's figures, kept by the service (workflow.statistics) -------------------------
+class StepStatistics(models.Model):
+    """How often one step of an SOP (every revision of its code) was completed or returned, and
+    how often on time, counted with each record so that no page reads the whole history."""
+
+    # The unique constraint below serves lookups by code: no index of its own.
+    sop_code = models.SlugField(_("kode SOP"), db_index=False)
+    step_number = models.PositiveSmallIntegerField(_("langkah"))
+    n = models.PositiveIntegerField(_("dikerjakan"), default=0)
+    on_time_n = models.PositiveIntegerField(_("tepat waktu"), default=0)
+    # The sum of the records' allowed working time: its mean is the "allowed" of the chart.
+    allowed_total = models.PositiveBigIntegerField(
+        _("jumlah waktu kerja yang diizinkan (detik)"), default=0
+    )
+
+    class Meta:
+        ordering = ["sop_code", "step_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sop_code", "step_number"], name="one_statistics_row_per_step"
+            ),
+        ]
+        verbose_name = _("statistik langkah")
+        verbose_name_plural = _("statistik langkah")
+
+    def __str__(self) -> str:
+        return f"{self.sop_code} {self.step_number}: {self.on_time_n}/{self.n}"
+
+
+class StepTimeBucket(models.Model):
+    """One bar of a step's histogram of working time used: relative to the record's own allowed
+    working time, or in working seconds (bucket edges in workflow.statistics)."""
+
+    class Scale(models.TextChoices):
+        RELATIVE = "relative", _("terhadap waktu kerja yang diizinkan")
+        SECONDS = "seconds", _("detik kerja")
+
+    # The unique constraint below serves lookups by code: no index of its own.
+    sop_code = models.SlugField(_("kode SOP"), db_index=False)
+    step_number = models.PositiveSmallIntegerField(_("langkah"))
+    scale = models.CharField(_("skala"), max_length=10, choices=Scale.choices)
+    bucket = models.PositiveSmallIntegerField(_("kelas"))
+    count = models.PositiveIntegerField(_("jumlah catatan"), default=0)
+
+    class Meta:
+        ordering = ["sop_code", "step_number", "scale", "bucket"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sop_code", "step_number", "scale", "bucket"],
+                name="one_row_per_histogram_bucket",
+            ),
+        ]
+        verbose_name = _("kelas histogram waktu kerja")
+        verbose_name_plural = _("kelas histogram waktu kerja")
+
+    def __str__(self) -> str:
+        return f"{self.sop_code} {self.step_number} {self.scale}[{self.bucket}] = {self.count}"
+
+
+class CycleStateCount(models.Model):
+    """How many cycles of an SOP (every revision of its code) stand in one state now."""
+
+    # The unique constraint below serves lookups by code: no index of its own.
+    sop_code = models.SlugField(_("kode SOP"), db_index=False)
+    state = models.CharField(_("status"), max_length=20)
+    # Signed on purpose: a count that a bug let slip must never stop a transition.
+    count = models.IntegerField(_("jumlah siklus"), default=0)
+
+    class Meta:
+        ordering = ["sop_code", "state"]
+        constraints = [
+            models.UniqueConstraint(fields=["sop_code", "state"], name="one_count_per_sop_state"),
+        ]
+        verbose_name = _("jumlah siklus per status")
+        verbose_name_plural = _("jumlah siklus per status")
+
+    def __str__(self) -> str:
+        return f"{self.sop_code} {self.state}: {self.count}"

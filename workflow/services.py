@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from . import extensions
+from . import extensions, statistics
 from .audit import GENESIS, HASHED_FIELDS, record_hash
 from .clock import WorkingCalendar
 from .limits import COMMENT_MAX, CORRECTION_MAX, REASON_MAX, REPORT_MAX, check_length
@@ -84,6 +84,7 @@ def start_cycle(
             pending_since=at,
             due_at=calendar.due_at(at, first.time_standard),
         )
+        statistics.cycle_started(cycle)  # statistics: the count of its SOP's first step
     transaction.on_commit(lambda: transition_executed.send(sender=Cycle, cycle=cycle, record=None))
     return cycle
 
@@ -335,7 +336,10 @@ def _run(
             "artefacts": artefacts,
         },
     )
+    # statistics: completions and returns of a step count in its figures (the rule is there)
+    statistics.record_written(cycle, record, calendar)
     if target != source:
+        statistics.cycle_moved(cycle, source, target)  # statistics: counts by state
         cycle.pending_step = cycle.current_step
         if cycle.is_open:
             cycle.pending_since = done_at

@@ -77,6 +77,15 @@ def test_dashboard_query_count_does_not_grow_with_cycles(people, login, many_cyc
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
+def test_dashboard_reads_no_step_record(people, login, cycle_at):
+    cycle_at(State.for_step(8))
+    client = login(people["inspektur"])
+    for sop in ("perencanaan-kinerja", "contoh-reviu-laporan-keuangan"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/dashboard/", {"sop": sop}).status_code == 200
+        assert [q["sql"] for q in queries if "workflow_steprecord" in q["sql"]] == []
+
+
 # --- the chart tells the same truth as the records ---------------------------------------------
 
 SVG = "{http://www.w3.org/2000/svg}"

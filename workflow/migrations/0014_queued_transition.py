@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflow", "0011_example_sop"),
+        ("workflow", "0012_step_statistics"),
     ]
 
     operations = [

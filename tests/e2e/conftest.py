@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,9 @@ def portal(page, live_server):
             toggler = page.locator(".navbar-toggler")
             if toggler.is_visible():  # phone width: the menu is folded
                 toggler.click()
-            page.get_by_role("button", name="Keluar").click()
-            page.wait_for_url("**/accounts/login/**")
+                # Click once the menu has finished opening, not while it slides.
+                expect(page.locator(".navbar-collapse")).to_have_class(re.compile(r"\bshow\b"))
+            with page.expect_navigation(url="**/accounts/login/**"):
+                page.get_by_role("button", name="Keluar").click()
 
     return Portal()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from workflow import generator, services
 from workflow.audit import verify_cycle
@@ -196,3 +197,19 @@ def test_generate_cycles_command_refuses_without_debug(people, settings):
     with pytest.raises(CommandError):
         call_command("generate_cycles", "3")
     assert not Cycle.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
+def test_worker_processes_make_the_same_histories_as_one_process(people):
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes write through their own connections: PostgreSQL only")
+
+    def shape(cycles: list[Cycle]) -> list[tuple]:
+        return sorted((c.sop_id, c.state, c.record_count, c.created_at) for c in cycles)
+
+    alone = generate(6, batch_size=2)
+    side_by_side = generate(6, batch_size=2, workers=2)
+    assert shape(side_by_side) == shape(alone)
+    assert [verify_cycle(cycle) for cycle in side_by_side] == [None] * 6

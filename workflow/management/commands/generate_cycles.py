@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow.generator import Generated, generate
+from workflow.generator import WORKERS, Generated, generate
 
 
 class Command(BaseCommand):
@@ -19,15 +19,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch", type=int, default=1000, help="Cycles written per transaction."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=WORKERS,
+            help="Processes that build and write batches side by side (PostgreSQL only).",
+        )
 
-    def handle(self, *args, count: int, seed: int, batch: int, **options) -> None:
+    def handle(self, *args, count: int, seed: int, batch: int, workers: int, **options) -> None:
         if not settings.DEBUG:
             raise CommandError(
                 "generate_cycles fills the database with made-up cycles: it runs only with "
                 "DJANGO_DEBUG=1."
             )
-        if count < 1 or batch < 1:
-            raise CommandError("count and --batch must be at least 1.")
+        if min(count, batch, workers) < 1:
+            raise CommandError("count, --batch and --workers must be at least 1.")
         verbosity = options["verbosity"]
 
         def progress(done: Generated) -> None:
@@ -35,17 +41,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done.cycles} cycles, {done.records} records")
 
         try:
-            made = generate(count, seed=seed, batch_size=batch, progress=progress)
+            made = generate(count, seed=seed, batch_size=batch, workers=workers, progress=progress)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(describe(made))
-
-
-def describe(made: Generated) -> str:
-    """One line: what was made and how fast."""
-    spread = ", ".join(f"{code} {n}" for code, n in sorted(made.by_sop.items()))
-    return (
-        f"Generated {made.cycles} cycles ({spread}), {made.records} records, "
-        f"{made.unit_reports} unit reports in {made.seconds:.1f} s "
-        f"({made.records_per_second:,.0f} records/s)."
-    )
+        self.stdout.write(made.summary())

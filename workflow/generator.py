@@ -228,7 +228,7 @@ class _Walker:
                 if at > self.until:
                     return
                 actor = rng.choice(self.office.heads_by_unit[unit_id])
-                self.move(cycle, REPORT, actor, at, batch, report=self.report_text(cycle, actor))
+                self.move(cycle, REPORT, actor, at, batch, report=self.report_text(actor))
             else:
                 actor = self.actor(cycle, step.lane)
                 at = self.moment(cycle.pending_since, step)
@@ -264,7 +264,8 @@ class _Walker:
         # Units work side by side: each report is drawn from the moment the step became pending.
         return sorted((self.moment(cycle.pending_since, step), unit_id) for unit_id in waiting)
 
-    def report_text(self, cycle: Cycle, actor: User) -> str:
+    @staticmethod
+    def report_text(actor: User) -> str:
         return f"Laporan {actor.unit}: data sudah dihimpun dan diperiksa."
 
     def actor(self, cycle: Cycle, lane: SopLane) -> User | None:
@@ -300,7 +301,8 @@ class _Walker:
         name = action_name(kind, step.number)
         allowed = may_cancel(cycle, actor) if kind == CANCEL else may_act(cycle, actor)
         if not allowed or not cycle.action_applies(name) or cycle.is_automatic(name):
-            raise AssertionError(f"{actor} may not {name} in cycle {cycle.pk} at {cycle.state}")
+            # The walk only picks people and moves the service would accept: a bug otherwise.
+            raise RuntimeError(f"{actor} may not {name} in cycle {cycle.pk} at {cycle.state}")
         comment = rng.choice(COMMENTS) if kind == COMPLETE and rng.random() < COMMENT_SHARE else ""
         self._run(
             cycle, name, actor, at, batch, comment=comment, reason=reason, team=team, report=report

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from workflow import generator, services
 from workflow.audit import verify_cycle
@@ -170,6 +171,15 @@ def test_the_generator_builds_and_chains_every_record_with_the_services_function
     monkeypatch.setattr(services, "chain", spy_chain)
     generate(4)
     assert sorted(chained) == sorted(StepRecord.objects.values_list("hash", flat=True))
+
+
+def test_the_generator_reads_nothing_per_cycle_or_move(people):
+    def reads(count: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            generate(count)
+        return sum(q["sql"].lstrip().upper().startswith("SELECT") for q in queries)
+
+    assert reads(12) == reads(2)
 
 
 def test_the_same_seed_makes_the_same_histories(people):

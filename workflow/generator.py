@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, connections, transaction
@@ -76,6 +76,29 @@ CANCEL_REASONS = (
     "Digantikan oleh siklus baru dengan ruang lingkup yang diperbarui.",
     "Kegiatan ditunda karena perubahan anggaran.",
 )
+
+
+@dataclass
+class _Calendar(WorkingCalendar):
+    """The office's working calendar, its answer for each day remembered: a run asks about the
+    same few thousand days millions of times. The answers are WorkingCalendar's own."""
+
+    _working: dict[date, bool] = field(default_factory=dict, repr=False, compare=False)
+    _hours: dict[date, tuple[datetime, datetime]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def is_working_day(self, day: date) -> bool:
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = super().is_working_day(day)
+        return known
+
+    def office_hours(self, day: date) -> tuple[datetime, datetime]:
+        known = self._hours.get(day)
+        if known is None:
+            known = self._hours[day] = super().office_hours(day)
+        return known
 
 
 @dataclass
@@ -512,7 +535,7 @@ def generate(
     _plan = _Plan(
         office=office,
         shapes=shapes,
-        calendar=WorkingCalendar.load(),
+        calendar=_Calendar.load(),
         until=until or timezone.now(),
         seed=seed,
         batch_size=batch_size,

@@ -716,8 +716,14 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         for name in ("team_ids", "reported_unit_ids"):
             self.__dict__.pop(name, None)
 
+    @cached_property
+    def unit_ids(self) -> frozenset[int]:
+        """Every unit of the office: a per-unit step waits for a report of each (read once; the
+        generator fills it in for its in-memory cycles)."""
+        return frozenset(Unit.objects.values_list("pk", flat=True))
+
     def all_units_reported(self) -> bool:
-        return self.reported_unit_ids >= frozenset(Unit.objects.values_list("pk", flat=True))
+        return self.reported_unit_ids >= self.unit_ids
 
     # --- the state machine: generic transitions whose targets come from the SOP graph -------------
     # The bodies are empty on purpose: the service (workflow.services) locks, checks, writes the
@@ -1026,6 +1032,8 @@ class QueuedTransition(models.Model):
     @property
     def is_queued(self) -> bool:
         return self.status == self.Status.QUEUED
+
+
 # --- the dashboard's figures, kept by the service (workflow.statistics) -------------------------
 class StepStatistics(models.Model):
     """How often one step of an SOP (every revision of its code) was completed or returned, and

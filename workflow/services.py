@@ -23,6 +23,7 @@ from .models import (
     RETURN,
     Cycle,
     SopDefinition,
+    SopStep,
     StepRecord,
     UnitReport,
     User,
@@ -73,20 +74,36 @@ def start_cycle(
     if first is None:
         raise ValidationError({"sop": _("SOP ini belum mempunyai langkah.")})
     with transaction.atomic():
-        cycle = Cycle.objects.create(
-            sop=sop,
-            title=title,
-            year=year,
-            state=first.state,
-            pending_step=first,
-            created_by=actor,
-            created_at=at,
-            pending_since=at,
-            due_at=calendar.due_at(at, first.time_standard),
-        )
+        cycle = opening(sop, first, title=title, year=year, actor=actor, at=at, calendar=calendar)
+        cycle.save()
         statistics.cycle_started(cycle)  # statistics: the count of its SOP's first step
     transaction.on_commit(lambda: transition_executed.send(sender=Cycle, cycle=cycle, record=None))
     return cycle
+
+
+def opening(
+    sop: SopDefinition,
+    first: SopStep,
+    *,
+    title: str,
+    year: int,
+    actor: User,
+    at: datetime,
+    calendar: WorkingCalendar,
+) -> Cycle:
+    """A new cycle of `sop`, not saved yet: its first step pending from `at` (start_cycle and
+    the generator save it)."""
+    return Cycle(
+        sop=sop,
+        title=title,
+        year=year,
+        state=first.state,
+        pending_step=first,
+        created_by=actor,
+        created_at=at,
+        pending_since=at,
+        due_at=calendar.due_at(at, first.time_standard),
+    )
 
 
 def available_transitions(cycle: Cycle, user: User) -> list[str]:
@@ -187,20 +204,26 @@ def _actor_snapshot(actor: User) -> dict[str, Any]:
     }
 
 
-def _append_record(cycle: Cycle, values: dict[str, Any]) -> StepRecord:
-    """Chain a new record to the cycle's head and move the head (the caller saves the cycle)."""
-    values = {
+def chain(values: Mapping[str, Any], cycle: Cycle) -> dict[str, Any]:
+    """The stored fields of a new record: `values` chained to the cycle's head (seq, prev_hash,
+    hash); moves the head in memory (the caller writes the record, then saves the cycle)."""
+    chained = {
         "corrects_id": None,
         **values,
         "cycle_id": cycle.pk,
         "seq": cycle.record_count + 1,
         "prev_hash": cycle.head_hash or GENESIS,
     }
-    values["hash"] = record_hash(values)
-    record = StepRecord.objects.create(**{k: values[k] for k in (*HASHED_FIELDS, "hash")})
-    cycle.record_count = record.seq
-    cycle.head_hash = record.hash
-    return record
+    chained["hash"] = record_hash(chained)
+    cycle.record_count = chained["seq"]
+    cycle.head_hash = chained["hash"]
+    return {name: chained[name] for name in (*HASHED_FIELDS, "hash")}
+
+
+def _append_record(cycle: Cycle, values: dict[str, Any]) -> StepRecord:
+    """Chain a new record to the cycle's head, insert it and move the head (the caller saves
+    the cycle)."""
+    return StepRecord.objects.create(**chain(values, cycle))
 
 
 @transaction.atomic
@@ -252,6 +275,95 @@ def correct_record(
     return record
 
 
+def build_record(
+    cycle: Cycle,
+    action: str,
+    actor: User,
+    *,
+    step: SopStep,
+    source: str,
+    at: datetime,
+    calendar: WorkingCalendar,
+    comment: str = "",
+    reason: str = "",
+    team: Iterable[User] | None = None,
+    report: str | None = None,
+    unit_id: int | None = None,
+    artefacts: Iterable[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """What the record of `action` holds, before it is chained: called once the transition has
+    moved `cycle` from `source` (its state, pending_since and due time still those of `step`).
+
+    `team` is the team the step named (None when it names none), `report` a unit's report.
+    The service and the generator (workflow.generator) both build every record here.
+    """
+    kind = parse_action(action)[0]
+    payload: dict[str, Any] = {}
+    if team is not None:
+        payload["team"] = [
+            {"id": m.pk, "name": m.full_name, "nip": m.nip or "", "jabatan": m.jabatan}
+            for m in sorted(team, key=lambda m: m.pk)
+        ]
+    if report is not None:
+        payload["report"] = report.strip()
+    standard = step.time_standard
+    # A cancellation stops the clock: it has no standard, no due time and is never late.
+    timed = kind != CANCEL
+    due = calendar.due_at(cycle.pending_since, standard) if timed else None
+    late = calendar.working_time_between(due, at) if timed else None
+    return {
+        "step_number": step.number,
+        "transition": action,
+        "kind": kind,
+        "source_state": str(source),
+        "target_state": str(cycle.state),
+        "unit_id": unit_id,
+        **_actor_snapshot(actor),
+        "pending_since": cycle.pending_since,
+        "done_at": at,
+        "working_seconds": int(
+            calendar.working_time_between(cycle.pending_since, at).total_seconds()
+        ),
+        "standard_amount": standard.amount if timed else None,
+        "standard_unit": standard.unit if timed else "",
+        "due_at": due,
+        "on_time": (at <= due) if timed else None,
+        "late_seconds": int(late.total_seconds()) if timed and at > due else 0,
+        "step_title": step.title,
+        "input_text": step.requirement,
+        "output_text": step.output,
+        "comment": comment.strip(),
+        "reason": reason.strip(),
+        "payload": payload,
+        "artefacts": list(artefacts),
+    }
+
+
+def unit_report(cycle: Cycle, actor: User, *, at: datetime, report: str) -> UnitReport:
+    """The report of the actor's unit at a per-unit step, not saved yet."""
+    return UnitReport(
+        cycle=cycle,
+        unit_id=actor.unit_id,
+        reported_by=actor,
+        reported_at=at,
+        summary=report.strip(),
+    )
+
+
+def move_pending(cycle: Cycle, *, source: str, at: datetime, calendar: WorkingCalendar) -> None:
+    """After a transition done at `at`: the step now pending, since when and until when, or
+    when the cycle ended (in memory; the caller saves the cycle)."""
+    if cycle.state == source:
+        return
+    cycle.pending_step = cycle.current_step
+    if cycle.is_open:
+        cycle.pending_since = at
+        cycle.due_at = calendar.due_at(at, cycle.current_step.time_standard)
+    else:
+        cycle.due_at = None
+        cycle.finished_at = at
+
+
 def _run(
     cycle: Cycle,
     name: str,
@@ -273,22 +385,11 @@ def _run(
     team_named = names_team(cycle, kind)
 
     cycle.fsm_method(name)()
-    target = cycle.state
 
-    payload: dict[str, Any] = {}
-    unit = None
     if team_named:
         cycle.team.set(team)
-        payload["team"] = [
-            {"id": m.pk, "name": m.full_name, "nip": m.nip or "", "jabatan": m.jabatan}
-            for m in sorted(team, key=lambda m: m.pk)
-        ]
     if kind == REPORT:
-        unit = actor.unit
-        UnitReport.objects.create(
-            cycle=cycle, unit=unit, reported_by=actor, reported_at=done_at, summary=report.strip()
-        )
-        payload["report"] = report.strip()
+        unit_report(cycle, actor, at=done_at, report=report).save()
     cycle.forget_cached_relations()
 
     artefacts = extensions.run(
@@ -303,50 +404,29 @@ def _run(
         )
     )
 
-    standard = step.time_standard
-    timed = kind != CANCEL
-    due = calendar.due_at(cycle.pending_since, standard) if timed else None
-    late = calendar.working_time_between(due, done_at) if timed else None
     record = _append_record(
         cycle,
-        {
-            "step_number": step.number,
-            "transition": name,
-            "kind": kind,
-            "source_state": str(source),
-            "target_state": str(target),
-            "unit_id": unit.pk if unit else None,
-            **_actor_snapshot(actor),
-            "pending_since": cycle.pending_since,
-            "done_at": done_at,
-            "working_seconds": int(
-                calendar.working_time_between(cycle.pending_since, done_at).total_seconds()
-            ),
-            "standard_amount": standard.amount if timed else None,
-            "standard_unit": standard.unit if timed else "",
-            "due_at": due,
-            "on_time": (done_at <= due) if timed else None,
-            "late_seconds": int(late.total_seconds()) if timed and done_at > due else 0,
-            "step_title": step.title,
-            "input_text": step.requirement,
-            "output_text": step.output,
-            "comment": comment.strip(),
-            "reason": reason.strip(),
-            "payload": payload,
-            "artefacts": artefacts,
-        },
+        build_record(
+            cycle,
+            name,
+            actor,
+            step=step,
+            source=source,
+            at=done_at,
+            calendar=calendar,
+            comment=comment,
+            reason=reason,
+            team=team if team_named else None,
+            report=report if kind == REPORT else None,
+            unit_id=actor.unit_id if kind == REPORT else None,
+            artefacts=artefacts,
+        ),
     )
     # statistics: completions and returns of a step count in its figures (the rule is there)
     statistics.record_written(cycle, record, calendar)
-    if target != source:
-        statistics.cycle_moved(cycle, source, target)  # statistics: counts by state
-        cycle.pending_step = cycle.current_step
-        if cycle.is_open:
-            cycle.pending_since = done_at
-            cycle.due_at = calendar.due_at(done_at, cycle.current_step.time_standard)
-        else:
-            cycle.due_at = None
-            cycle.finished_at = done_at
+    if cycle.state != source:
+        statistics.cycle_moved(cycle, source, cycle.state)  # statistics: counts by state
+    move_pending(cycle, source=source, at=done_at, calendar=calendar)
     try:
         with chain_writes():
             cycle.save()

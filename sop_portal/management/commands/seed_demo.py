@@ -1,17 +1,17 @@
 """Make the demo inspectorate: accounts per role and cycles walked through the real transitions."""
 
-import time
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sop_portal.demo import DEMO_PEOPLE, seed_base, seed_bulk
+from sop_portal.demo import DEMO_PEOPLE, seed_base
+from workflow.generator import WORKERS, generate
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo accounts (password DEMO_PASSWORD) and three demo cycles; "
-        "--cycles N adds N more. Refuses to run with DJANGO_DEBUG off."
+        "--cycles N adds N more of every published SOP (the generator: records as the service "
+        "writes them, no files, no e-mail). Refuses to run with DJANGO_DEBUG off."
     )
 
     def add_arguments(self, parser) -> None:
@@ -30,7 +30,4 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo data already present: nothing changed.")
         if cycles:
-            started = time.perf_counter()
-            seed_bulk(cycles)
-            seconds = time.perf_counter() - started
-            self.stdout.write(f"Added {cycles} assorted cycles in {seconds:.1f} s.")
+            self.stdout.write(generate(cycles, workers=WORKERS).summary())

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import lanes
+from .definitions import definition_of
 from .clock import WorkingCalendar, format_working_duration
 from .models import (
     CANCEL,
@@ -294,7 +295,7 @@ def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
     if chosen is not None:
         states += [
             (step.state, _("Langkah %(n)s: %(title)s") % {"n": step.number, "title": step.title})
-            for step in chosen.steps.all()
+            for step in definition_of(chosen).ordered_steps
         ]
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
@@ -422,11 +423,8 @@ def cycle_steps(cycle: Cycle, records: list[StepRecord], units_total: int) -> li
 def sop_document(sop: SopDefinition) -> dict:
     """What the SOP document shows (header table, procedure table with flowchart), for a page or
     a PDF; the template draws the chart from `steps` (cut into pages for print)."""
-    return {
-        "sop": sop,
-        "lanes": list(sop.lanes.all()),
-        "steps": list(sop.steps.select_related("lane")),
-    }
+    definition = definition_of(sop)
+    return {"sop": sop, "lanes": list(definition.lanes), "steps": definition.ordered_steps}
 
 
 def pending_step_context(cycle: Cycle, statuses: list[UnitReportStatus] | None = None) -> dict:
@@ -467,7 +465,7 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
         "unit_step": next((s for s in steps if s.is_per_unit), None),
         "actions": cycle_actions(cycle, user),
         "flowchart": render_procedure(
-            list(cycle.sop.lanes.all()),
+            list(definition_of(cycle.sop).lanes),
             list(cycle.steps.values()),
             marks,
             mutu_baku=False,

@@ -83,7 +83,11 @@ def drop_database(server: str, name: str) -> None:
 
 def manage(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(  # noqa: S603 - our own manage.py
-        [PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True, capture_output=True, text=True
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return result.stdout
 
@@ -92,19 +96,25 @@ def manage(env: dict[str, str], *args: str) -> str:
 def generate_cycles(env: dict[str, str], count: int) -> tuple[float, str]:
     """Make `count` cycles on top of the demo; (seconds it took, how they were made).
 
-    The one place that makes the volume: switch it to the generator when it lands. Until then
-    up to WALKED_MAX cycles walk through the real transitions (seed_demo --cycles) and the rest
-    are SQL copies of them with their records, team and unit reports (their hashes are unique
-    but do not chain: `verify_audit` is not for them).
+    The one place that makes the volume. With the generator (`generate_cycles`) every cycle
+    comes from it. Without it, up to WALKED_MAX cycles walk through the real transitions
+    (`seed_demo --cycles`) and the rest are SQL copies of the finished ones (`copy_cycles`).
     """
     started = time.perf_counter()
+    if has_command(env, "generate_cycles"):
+        manage(env, "generate_cycles", str(count))
+        return time.perf_counter() - started, f"generate_cycles {count}"
     walked = min(count, WALKED_MAX)
     manage(env, "seed_demo", "--cycles", str(walked))
     how = f"seed_demo --cycles {walked}"
     if count > walked:
         copy_cycles(env["DATABASE_URL"], count - walked)
-        how += f" + {count - walked} SQL copies"
+        how += f" + {count - walked} SQL copies of finished ones"
     return time.perf_counter() - started, how
+
+
+def has_command(env: dict[str, str], name: str) -> bool:
+    return name in manage(env, "help", "--commands").split()
 
 
 def _columns(cursor, table: str) -> list[str]:
@@ -136,8 +146,10 @@ def copy_cycles(url: str, extra: int) -> None:
 
     new_hash = "md5({col} || m.new_id::text) || md5(m.new_id::text || {col})"
     with psycopg.connect(url) as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT id FROM workflow_cycle WHERE title LIKE '%%(data uji %%' "
-            "AND state IN ('completed', 'cancelled')")
+        cursor.execute(
+            "SELECT id FROM workflow_cycle WHERE title LIKE '%%(data uji %%' "
+            "AND state IN ('completed', 'cancelled')"
+        )
         template = [row[0] for row in cursor.fetchall()]
         rounds = math.ceil(extra / len(template))
         cursor.execute(
@@ -161,8 +173,9 @@ def copy_cycles(url: str, extra: int) -> None:
         )
         # The copies take the ids drawn above: the id column is named first.
         cursor.execute(
-            cycle_sql.replace("INSERT INTO workflow_cycle (", "INSERT INTO workflow_cycle (id, ", 1)
-            .replace("SELECT ", "SELECT m.new_id, ", 1)
+            cycle_sql.replace(
+                "INSERT INTO workflow_cycle (", "INSERT INTO workflow_cycle (id, ", 1
+            ).replace("SELECT ", "SELECT m.new_id, ", 1)
         )
         for table, alias, overrides in (
             (
@@ -226,7 +239,7 @@ def _cookies(headers) -> dict[str, str]:
 def sign_in(base: str, username: str) -> str:
     """A Cookie header of `username` signed in through the login form (any session engine)."""
     opener = urllib.request.build_opener(_NoRedirect)
-    with opener.open(base + "/accounts/login/") as response:  # noqa: S310 - local server
+    with opener.open(base + "/accounts/login/") as response:
         cookies = _cookies(response.headers)
         page = response.read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)

@@ -645,8 +645,15 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     class Meta:
         ordering = ["-year", "-created_at"]
         indexes = [
+            # Open and late cycles (state, then the due time): lists of late steps, counts.
             models.Index(fields=["state", "due_at"]),
-            models.Index(fields=["year"]),
+            # The cycle list's order, newest year first, read from the top of the index
+            # (a year filter too); the second one is the same within one SOP revision.
+            models.Index(fields=["-year", "-created_at", "-id"], name="cycle_list_order"),
+            models.Index(
+                fields=["sop", "-year", "-created_at", "-id"], name="cycle_list_sop_order"
+            ),
+            # The inbox: the cycles waiting at given steps, most urgent first.
             models.Index(fields=["pending_step", "due_at"]),
         ]
         verbose_name = _("siklus")

@@ -1,12 +1,13 @@
 """Pages at a province's scale: the version of an SOP definition that processes cache it under,
-and indexes that match what each page filters and orders by.
+and indexes that match what each page filters and orders by (the cycle list's order, also
+within one SOP, and its title search).
 
 `SopDefinition.version` is renewed by `SopDefinition.save()`; the triggers below renew it when a
 lane or a step of the revision is inserted, changed or deleted, however it is written (the
 admin, the editor, `QuerySet.update()`, raw SQL), on PostgreSQL and SQLite alike.
 """
 
-from django.db import migrations, models
+from django.db import DatabaseError, migrations, models, transaction
 
 import workflow.models
 
@@ -38,9 +39,7 @@ DROP TRIGGER IF EXISTS workflow_sopstep_version ON workflow_sopstep;
 DROP FUNCTION IF EXISTS workflow_sop_definition_changed();
 """
 
-SQLITE_NEW_VERSION = (
-    "UPDATE workflow_sopdefinition SET version = lower(hex(randomblob(16))) WHERE id = {row}.sop_id;"
-)
+SQLITE_NEW_VERSION = "UPDATE workflow_sopdefinition SET version = lower(hex(randomblob(16))) WHERE id = {row}.sop_id;"
 SQLITE_EVENTS = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}
 
 
@@ -54,6 +53,31 @@ def sqlite_triggers(table: str) -> list[str]:
             f"FOR EACH ROW BEGIN {body} END"
         )
     return statements
+
+
+# The cycle list's title search (icontains: UPPER(title) LIKE UPPER('%...%')) reads a trigram
+# index on PostgreSQL instead of every title. pg_trgm is a trusted extension (the database's
+# owner may add it); where it cannot be added the search still works, reading every title.
+TRIGRAM_INDEX = (
+    "CREATE INDEX IF NOT EXISTS workflow_cycle_title_trgm ON workflow_cycle "
+    "USING gin (UPPER(title::text) gin_trgm_ops)"
+)
+
+
+def add_title_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    try:
+        with transaction.atomic():
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm", params=None)
+            schema_editor.execute(TRIGRAM_INDEX, params=None)
+    except DatabaseError as error:
+        print(f"\n  title search index not made ({error}): the search reads every title")
+
+
+def remove_title_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS workflow_cycle_title_trgm", params=None)
 
 
 def add_triggers(apps, schema_editor):
@@ -75,7 +99,9 @@ def remove_triggers(apps, schema_editor):
     elif vendor == "sqlite":
         for table in TABLES:
             for event in SQLITE_EVENTS:
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_version_{event}", params=None)
+                schema_editor.execute(
+                    f"DROP TRIGGER IF EXISTS {table}_version_{event}", params=None
+                )
 
 
 class Migration(migrations.Migration):
@@ -93,4 +119,16 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(add_triggers, remove_triggers),
+        migrations.RemoveIndex(model_name="cycle", name="workflow_cy_year_c11006_idx"),
+        migrations.AddIndex(
+            model_name="cycle",
+            index=models.Index(fields=["-year", "-created_at", "-id"], name="cycle_list_order"),
+        ),
+        migrations.AddIndex(
+            model_name="cycle",
+            index=models.Index(
+                fields=["sop", "-year", "-created_at", "-id"], name="cycle_list_sop_order"
+            ),
+        ),
+        migrations.RunPython(add_title_search_index, remove_title_search_index),
     ]

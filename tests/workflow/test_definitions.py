@@ -101,4 +101,6 @@ def test_the_sop_page_reads_the_definition_once_per_version(people):
         document = sop_document(SopDefinition.objects.get(pk=sop.pk))
     assert len(queries) == 1  # the revision itself; lanes and steps from the process
     assert [step.number for step in document["steps"]] == list(range(1, 10))
-    assert [lane.order for lane in document["lanes"]] == sorted(lane.order for lane in sop.lanes.all())
+    assert [lane.order for lane in document["lanes"]] == sorted(
+        lane.order for lane in sop.lanes.all()
+    )

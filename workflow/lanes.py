@@ -20,6 +20,19 @@ from .models import Cycle, SopLane, SopStep, UnitReport, User
 from .roles import UNIT_HEAD_ROLES
 
 
+class ProbedExists(Exists):
+    """EXISTS checked row by row through its index, never by hashing the whole subquery.
+
+    Inside the inbox's OR, PostgreSQL may build a hash of every row the subquery could match
+    (every team a person was ever in, every report a unit ever made) on each request, a cost
+    that grows with the history. OFFSET 0 keeps it from doing so (it cannot rewrite an EXISTS
+    with an OFFSET), so each candidate cycle costs one probe of a unique index. SQLite reads it
+    the same way.
+    """
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
 def _active(user: User) -> bool:
     return user.is_authenticated and user.is_active
 
@@ -56,7 +69,7 @@ class TeamPolicy:
     def waiting(self, user: User, steps: list[int]) -> Q:
         # EXISTS rather than a join: no duplicate rows, so no DISTINCT over the whole table.
         member = Cycle.team.through.objects.filter(cycle=OuterRef("pk"), user=user)
-        return Q(pending_step_id__in=steps) & Q(Exists(member))
+        return Q(pending_step_id__in=steps) & Q(ProbedExists(member))
 
     def holders(self, lane: SopLane, cycle: Cycle) -> Q:
         return Q(is_active=True, team_cycles=cycle)
@@ -79,7 +92,7 @@ class UnitHeadPolicy:
 
     def waiting(self, user: User, steps: list[int]) -> Q:
         reported = UnitReport.objects.filter(cycle=OuterRef("pk"), unit_id=user.unit_id)
-        return Q(pending_step_id__in=steps) & ~Q(Exists(reported))
+        return Q(pending_step_id__in=steps) & ~Q(ProbedExists(reported))
 
     def holders(self, lane: SopLane, cycle: Cycle) -> Q:
         reported = UnitReport.objects.filter(cycle=cycle).values("unit_id")

@@ -222,24 +222,29 @@ PAGE_SIZE = 20
 # A list counts its rows up to this many (and always the pages around the one asked): past it,
 # it says "more than", so a page costs the same with a thousand cycles or a province's archive.
 COUNT_CAP = 1000
+# Nobody works through more steps than this from the inbox: past it, "more than".
+INBOX_COUNT_CAP = 100
 
 
 class CappedPaginator(Paginator):
-    """A paginator that counts at most `COUNT_CAP` rows, or enough for five pages past the one
-    asked for: an exact count of a large archive reads all of it on every request."""
+    """A paginator that counts at most `cap` rows (`COUNT_CAP`), or enough for five pages past
+    the one asked for: an exact count of a large archive reads all of it on every request."""
 
-    def __init__(self, object_list, per_page: int, page_number: int | str | None) -> None:
+    def __init__(
+        self, object_list, per_page: int, page_number: int | str | None, cap: int | None = None
+    ) -> None:
         super().__init__(object_list, per_page)
         try:
             asked = max(1, int(page_number or 1))
         except (TypeError, ValueError):
             asked = 1
-        self.limit = max(COUNT_CAP, (asked + 5) * per_page)
+        self.limit = max(COUNT_CAP if cap is None else cap, (asked + 5) * per_page)
 
     @cached_property
     def count(self) -> int:
-        # COUNT(*) over the first limit + 1 rows only: one more tells that there are more.
-        return self.object_list[: self.limit + 1].count()
+        # COUNT(*) over any limit + 1 rows (one more tells that there are more), in no order:
+        # the database stops at the first rows its cheapest index gives.
+        return self.object_list.order_by()[: self.limit + 1].count()
 
     @property
     def is_capped(self) -> bool:
@@ -261,7 +266,8 @@ class InboxItem:
 
 def inbox(user: User, page_number: int | str | None = 1) -> dict:
     """The steps waiting for `user`, most urgent first, one page of them (fixed query count)."""
-    page = CappedPaginator(cycles_awaiting(user), PAGE_SIZE, page_number).get_page(page_number)
+    paginator = CappedPaginator(cycles_awaiting(user), PAGE_SIZE, page_number, INBOX_COUNT_CAP)
+    page = paginator.get_page(page_number)
     now = timezone.now()
     returned = returns_in_force([cycle.pk for cycle in page])
     cycle_url, step_url = row_urls.cycle_url(), row_urls.step_url()

@@ -31,6 +31,7 @@ def small_pages(monkeypatch):
     """Pages of one row, counted up to two rows (the bound is then five pages on: six)."""
     monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
     monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(selectors, "INBOX_COUNT_CAP", 2)
 
 
 def test_a_short_list_is_counted_exactly(people, login, cycles):

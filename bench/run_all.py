@@ -6,6 +6,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script in ("workflow_bench.py", "documents_bench.py", "verify_bench.py", "page_weight.py"):
+BENCHES = (
+    "workflow_bench.py",
+    "documents_bench.py",
+    "verify_bench.py",
+    "page_weight.py",
+    # PostgreSQL only (DATABASE_URL), wrk from the system's packages; about 12 minutes.
+    "scale_bench.py",
+)
+
+for script in BENCHES:
     print(f"== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)  # noqa: S603

@@ -100,7 +100,7 @@ def total_standard_text(steps) -> str:
 
 def monitoring_report(cycle: Cycle) -> dict[str, Any]:
     """What the SOP monitoring table of one cycle shows, read from its records."""
-    steps = list(cycle.sop.steps.order_by("number"))
+    steps = [step for _number, step in sorted(cycle.steps.items())]
     records = list(cycle.records.order_by("seq"))
     by_step: dict[int, list[StepRecord]] = {}
     for record in records:

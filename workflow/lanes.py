@@ -4,7 +4,8 @@ A lane is held by a role (the people of one group), by the cycle's team (named a
 step), or by each unit head for their own unit. Each policy answers three questions:
 
 - `holds(lane, cycle, user)`: may this person act in this lane of this cycle now;
-- `waiting(user)`: a Q over Cycle of the cycles whose pending step waits for this person;
+- `waiting(user, steps)`: a Q over Cycle of the cycles whose pending step waits for this person,
+  given `steps`, the ids of the steps whose lane is of this kind and `lanes_for(user)`;
 - `holders(lane, cycle)`: a Q over User of the people who may act in this lane of this cycle.
 
 The state machine's permission, the inbox, the mails and the measurement table all ask here, and
@@ -15,8 +16,21 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Cycle, SopLane, UnitReport, User
+from .models import Cycle, SopLane, SopStep, UnitReport, User
 from .roles import UNIT_HEAD_ROLES
+
+
+class ProbedExists(Exists):
+    """EXISTS checked row by row through its index, never by hashing the whole subquery.
+
+    Inside the inbox's OR, PostgreSQL may build a hash of every row the subquery could match
+    (every team a person was ever in, every report a unit ever made) on each request, a cost
+    that grows with the history. OFFSET 0 keeps it from doing so (it cannot rewrite an EXISTS
+    with an OFFSET), so each candidate cycle costs one probe of a unique index. SQLite reads it
+    the same way.
+    """
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
 def _active(user: User) -> bool:
@@ -31,11 +45,11 @@ class RolePolicy:
     def holds(self, lane: SopLane, cycle: Cycle, user: User) -> bool:
         return _active(user) and user.has_role(lane.role)
 
-    def waiting(self, user: User) -> Q:
-        return Q(
-            pending_step__lane__holder=self.holder,
-            pending_step__lane__role__in=sorted(user.role_names),
-        )
+    def lanes_for(self, user: User) -> Q:
+        return Q(holder=self.holder, role__in=sorted(user.role_names))
+
+    def waiting(self, user: User, steps: list[int]) -> Q:
+        return Q(pending_step_id__in=steps)
 
     def holders(self, lane: SopLane, cycle: Cycle) -> Q:
         return Q(is_active=True, groups__name=lane.role)
@@ -49,10 +63,13 @@ class TeamPolicy:
     def holds(self, lane: SopLane, cycle: Cycle, user: User) -> bool:
         return _active(user) and user.pk in cycle.team_ids
 
-    def waiting(self, user: User) -> Q:
+    def lanes_for(self, user: User) -> Q:
+        return Q(holder=self.holder)
+
+    def waiting(self, user: User, steps: list[int]) -> Q:
         # EXISTS rather than a join: no duplicate rows, so no DISTINCT over the whole table.
         member = Cycle.team.through.objects.filter(cycle=OuterRef("pk"), user=user)
-        return Q(pending_step__lane__holder=self.holder) & Q(Exists(member))
+        return Q(pending_step_id__in=steps) & Q(ProbedExists(member))
 
     def holders(self, lane: SopLane, cycle: Cycle) -> Q:
         return Q(is_active=True, team_cycles=cycle)
@@ -70,9 +87,12 @@ class UnitHeadPolicy:
     def holds(self, lane: SopLane, cycle: Cycle, user: User) -> bool:
         return self.is_unit_head(user) and user.unit_id not in cycle.reported_unit_ids
 
-    def waiting(self, user: User) -> Q:
+    def lanes_for(self, user: User) -> Q:
+        return Q(holder=self.holder)
+
+    def waiting(self, user: User, steps: list[int]) -> Q:
         reported = UnitReport.objects.filter(cycle=OuterRef("pk"), unit_id=user.unit_id)
-        return Q(pending_step__lane__holder=self.holder) & ~Q(Exists(reported))
+        return Q(pending_step_id__in=steps) & ~Q(ProbedExists(reported))
 
     def holders(self, lane: SopLane, cycle: Cycle) -> Q:
         reported = UnitReport.objects.filter(cycle=cycle).values("unit_id")
@@ -100,14 +120,28 @@ def may_act(cycle: Cycle, user: User) -> bool:
 
 
 def waiting_for(user: User) -> Q:
-    """A Q over Cycle: the open cycles whose pending step waits for `user` (the inbox)."""
+    """A Q over Cycle: the open cycles whose pending step waits for `user` (the inbox).
+
+    The steps come first, in one query of the SOP book's steps: the cycles are then found by
+    `pending_step` in the index, only among those waiting at these steps, and the team and unit
+    checks probe one row each, whatever the number of cycles that ended before.
+    """
     if not _active(user):
         return Q(pk__in=[])
-    query = POLICIES[SopLane.Holder.ROLE].waiting(user) | POLICIES[SopLane.Holder.TEAM].waiting(
-        user
-    )
+    policies = [POLICIES[SopLane.Holder.ROLE], POLICIES[SopLane.Holder.TEAM]]
     if UnitHeadPolicy.is_unit_head(user):
-        query |= POLICIES[SopLane.Holder.UNIT_HEAD].waiting(user)
+        policies.append(POLICIES[SopLane.Holder.UNIT_HEAD])
+    lanes = Q(pk__in=[])
+    for policy in policies:
+        lanes |= policy.lanes_for(user)
+    steps: dict[str, list[int]] = {policy.holder: [] for policy in policies}
+    for pk, holder in SopStep.objects.filter(lane__in=SopLane.objects.filter(lanes)).values_list(
+        "pk", "lane__holder"
+    ):
+        steps[holder].append(pk)
+    query = Q(pk__in=[])
+    for policy in policies:
+        query |= policy.waiting(user, steps[policy.holder])
     return query
 
 

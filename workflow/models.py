@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -121,6 +122,11 @@ class LocalDayOff(models.Model):
         return f"{self.date:%Y-%m-%d} {self.description}"
 
 
+def new_definition_version() -> str:
+    """A fresh value of `SopDefinition.version`: random, so that no two writes share one."""
+    return uuid.uuid4().hex
+
+
 class SopDefinitionQuerySet(models.QuerySet):
     def published(self) -> SopDefinitionQuerySet:
         """The revision in force of every SOP: the ones a new cycle may start from."""
@@ -197,6 +203,12 @@ class SopDefinition(models.Model):
         blank=True,
         help_text=_("Bukan bagian dari teks SOP yang ditandatangani. Satu catatan per baris."),
     )
+    # A random token renewed whenever this revision, a lane or a step of it is written (save()
+    # here, database triggers for the lanes and steps): processes keep the definition under it
+    # (workflow.definitions) and see any change on their next request.
+    version = models.CharField(
+        _("versi isi"), max_length=32, default=new_definition_version, editable=False
+    )
 
     objects = SopDefinitionQuerySet.as_manager()
 
@@ -226,6 +238,13 @@ class SopDefinition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.number})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save with a new version, so that every process reads the definition again."""
+        self.version = new_definition_version()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:
@@ -626,8 +645,15 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     class Meta:
         ordering = ["-year", "-created_at"]
         indexes = [
+            # Open and late cycles (state, then the due time): lists of late steps, counts.
             models.Index(fields=["state", "due_at"]),
-            models.Index(fields=["year"]),
+            # The cycle list's order, newest year first, read from the top of the index
+            # (a year filter too); the second one is the same within one SOP revision.
+            models.Index(fields=["-year", "-created_at", "-id"], name="cycle_list_order"),
+            models.Index(
+                fields=["sop", "-year", "-created_at", "-id"], name="cycle_list_sop_order"
+            ),
+            # The inbox: the cycles waiting at given steps, most urgent first.
             models.Index(fields=["pending_step", "due_at"]),
         ]
         verbose_name = _("siklus")
@@ -661,10 +687,13 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             base_qs, using, pk_val, values, update_fields, forced_update, *args
         )
 
-    # --- the SOP definition, read once per instance -------------------------------------------
-    @cached_property
-    def steps(self) -> dict[int, SopStep]:
-        return {step.number: step for step in self.sop.steps.select_related("lane")}
+    # --- the SOP definition, kept per process (workflow.definitions) ----------------------------
+    @property
+    def steps(self) -> Mapping[int, SopStep]:
+        """The steps of this cycle's revision by number (read-only, shared by the process)."""
+        from .definitions import definition_of
+
+        return definition_of(self.sop).steps
 
     def sop_step(self, number: int) -> SopStep:
         return self.steps[number]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -22,10 +23,12 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from . import lanes, statistics
+from . import lanes, row_urls, statistics
 from .clock import WorkingCalendar, format_working_duration
+from .definitions import definition_of
 from .models import (
     CANCEL,
     COMPLETE,
@@ -59,7 +62,7 @@ def cycles_awaiting(user: User) -> QuerySet[Cycle]:
     """Open cycles whose pending step `user` may act on, most urgent first."""
     return (
         Cycle.objects.filter(awaiting_user_filter(user))
-        .select_related("sop", "pending_step__lane")
+        .select_related("pending_step__lane")
         .order_by("due_at", "pk")
     )
 
@@ -118,6 +121,8 @@ class Action:
     label: str
     kind: str
     step_number: int | None
+    # Its form's URL, where a list built it once for all its rows (workflow.row_urls).
+    url: str = ""
 
     @property
     def css(self) -> str:
@@ -216,6 +221,38 @@ def units_not_reported(statuses: list[UnitReportStatus]) -> list[Unit]:
 # --- pages ----------------------------------------------------------------------------------
 PAGE_SIZE = 20
 
+# A list counts its rows up to this many (and always the pages around the one asked): past it,
+# it says "more than", so a page costs the same with a thousand cycles or a province's archive.
+COUNT_CAP = 1000
+# Nobody works through more steps than this from the inbox: past it, "more than".
+INBOX_COUNT_CAP = 100
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` rows (`COUNT_CAP`), or enough for five pages past
+    the one asked for: an exact count of a large archive reads all of it on every request."""
+
+    def __init__(
+        self, object_list, per_page: int, page_number: int | str | None, cap: int | None = None
+    ) -> None:
+        super().__init__(object_list, per_page)
+        try:
+            asked = max(1, int(page_number or 1))
+        except (TypeError, ValueError):
+            asked = 1
+        self.limit = max(COUNT_CAP if cap is None else cap, (asked + 5) * per_page)
+
+    @cached_property
+    def count(self) -> int:
+        # COUNT(*) over any limit + 1 rows (one more tells that there are more), in no order:
+        # the database stops at the first rows its cheapest index gives.
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        """Whether there are more rows than were counted (the count says "more than")."""
+        return self.count > self.limit
+
 
 @dataclass
 class InboxItem:
@@ -226,25 +263,29 @@ class InboxItem:
     actions: list[Action]
     late: bool
     returned: StepRecord | None = None
+    url: str = ""
 
 
 def inbox(user: User, page_number: int | str | None = 1) -> dict:
     """The steps waiting for `user`, most urgent first, one page of them (fixed query count)."""
-    page = Paginator(cycles_awaiting(user), PAGE_SIZE).get_page(page_number)
+    paginator = CappedPaginator(cycles_awaiting(user), PAGE_SIZE, page_number, INBOX_COUNT_CAP)
+    page = paginator.get_page(page_number)
     now = timezone.now()
     returned = returns_in_force([cycle.pk for cycle in page])
+    cycle_url, step_url = row_urls.cycle_url(), row_urls.step_url()
     items = []
     for cycle in page:
         step = cycle.pending_step
-        names = step_actions(step)
         unit = user.unit if step.is_per_unit else None
+        actions = [action_for(name, step, unit) for name in step_actions(step)]
         items.append(
             InboxItem(
                 cycle=cycle,
                 step=step,
-                actions=[action_for(n, step, unit) for n in names],
+                actions=[replace(a, url=step_url(cycle.pk, a.name)) for a in actions],
                 late=cycle.is_late(now),
                 returned=returned.get(cycle.pk),
+                url=cycle_url(cycle.pk),
             )
         )
     return {"page": page, "items": items}
@@ -273,6 +314,27 @@ def step_counts(sop_ids: set[int]) -> dict[int, int]:
     return {row["sop_id"]: row["n"] for row in rows.order_by()}
 
 
+def cycle_years(user: User) -> list[int]:
+    """The years that have cycles `user` may see, newest first (one query).
+
+    One index probe per year (a recursive query walks the years down), not a read of every
+    cycle as SELECT DISTINCT would.
+    """
+    if not may_see_cycles(user):
+        return []
+    table = connection.ops.quote_name(Cycle._meta.db_table)
+    sql = (
+        "WITH RECURSIVE years(year) AS ("  # noqa: S608 - the table name is the model's own
+        f"SELECT MAX(year) FROM {table} UNION ALL "
+        f"SELECT (SELECT MAX(year) FROM {table} WHERE year < years.year) "
+        "FROM years WHERE years.year IS NOT NULL"
+        ") SELECT year FROM years WHERE year IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
     """One page of the cycles `user` may see, filtered by SOP, year, state, lateness and title."""
     qs = visible_cycles(user).select_related("sop", "pending_step__lane")
@@ -296,7 +358,7 @@ def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
     if chosen is not None:
         states += [
             (step.state, _("Langkah %(n)s: %(title)s") % {"n": step.number, "title": step.title})
-            for step in chosen.steps.all()
+            for step in definition_of(chosen).ordered_steps
         ]
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
@@ -306,18 +368,21 @@ def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
         qs = qs.filter(state__in=OPEN_STATES, due_at__lt=now)
     if q:
         qs = qs.filter(title__icontains=q)
-    page = Paginator(qs.order_by("-year", "-created_at", "-pk"), PAGE_SIZE).get_page(page_number)
+    ordered = qs.order_by("-year", "-created_at", "-pk")
+    page = CappedPaginator(ordered, PAGE_SIZE, page_number).get_page(page_number)
     counts = step_counts({c.sop_id for c in page})
+    cycle_url = row_urls.cycle_url()
     rows = [
         {
             "cycle": c,
+            "url": cycle_url(c.pk),
             "step": c.pending_step,
             "late": c.is_late(now),
             "percent": progress_percent(c, counts.get(c.sop_id, 0)),
         }
         for c in page
     ]
-    years = list(visible_cycles(user).order_by("-year").values_list("year", flat=True).distinct())
+    years = cycle_years(user)
     filters = {"sop": sop_code, "year": year, "state": state, "late": late, "q": q}
     return {
         "page": page,
@@ -424,11 +489,8 @@ def cycle_steps(cycle: Cycle, records: list[StepRecord], units_total: int) -> li
 def sop_document(sop: SopDefinition) -> dict:
     """What the SOP document shows (header table, procedure table with flowchart), for a page or
     a PDF; the template draws the chart from `steps` (cut into pages for print)."""
-    return {
-        "sop": sop,
-        "lanes": list(sop.lanes.all()),
-        "steps": list(sop.steps.select_related("lane")),
-    }
+    definition = definition_of(sop)
+    return {"sop": sop, "lanes": list(definition.lanes), "steps": definition.ordered_steps}
 
 
 def pending_step_context(cycle: Cycle, statuses: list[UnitReportStatus] | None = None) -> dict:
@@ -469,7 +531,7 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
         "unit_step": next((s for s in steps if s.is_per_unit), None),
         "actions": cycle_actions(cycle, user),
         "flowchart": render_procedure(
-            list(cycle.sop.lanes.all()),
+            list(definition_of(cycle.sop).lanes),
             list(cycle.steps.values()),
             marks,
             mutu_baku=False,
@@ -487,14 +549,17 @@ def may_edit_sops(user: User) -> bool:
 
 
 def sop_book() -> list[dict]:
-    """Every SOP in force with its steps and cycles (all, and still running): three queries."""
+    """Every SOP in force with its steps and cycles (all, and still running): three queries,
+    the cycle counts from the figures the service keeps (no count over the cycles)."""
     sops = sop_choices()
-    counts = {
-        row["sop__code"]: row
-        for row in Cycle.objects.values("sop__code")
-        .annotate(total=Count("pk"), open=Count("pk", filter=Q(state__in=OPEN_STATES)))
-        .order_by()
-    }
+    counts: dict[str, dict[str, int]] = {}
+    for code, state, n in CycleStateCount.objects.filter(
+        sop_code__in=[sop.code for sop in sops]
+    ).values_list("sop_code", "state", "count"):
+        entry = counts.setdefault(code, {"total": 0, "open": 0})
+        entry["total"] += n
+        if state in OPEN_STATES:
+            entry["open"] += n
     steps = step_counts({sop.pk for sop in sops})
     return [
         {

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflow", "0012_step_statistics"),
+        ("workflow", "0013_scale_pages"),
     ]
 
     operations = [

@@ -6,7 +6,10 @@ from datetime import date, datetime, timedelta
 
 from django import template
 from django.utils import formats, timezone, translation
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
+from sop_portal.templatetags.ui import icon
 from workflow.clock import format_working_duration
 from workflow.nip import format_nip
 
@@ -101,7 +104,20 @@ def may_unlock(user) -> bool:
     return rule(user)
 
 
-@register.inclusion_tag("workflow/_late_badge.html")
-def late_badge(late: bool, due_at=None):
-    """The red "Terlambat" badge (a word, not only a colour), or the due time when on time."""
-    return {"late": late, "due_at": due_at}
+@register.simple_tag
+def late_badge(late: bool, due_at=None) -> str:
+    """The red "Terlambat" badge (a word, not only a colour), or "Tepat waktu" while on time.
+
+    A plain tag rather than an included template: lists draw one on every row.
+    """
+    if late:
+        return format_html(
+            '<span class="badge text-bg-danger">{} {}</span>',
+            icon("exclamation-triangle-fill"),
+            gettext("Terlambat"),
+        )
+    if due_at:
+        return format_html(
+            '<span class="badge text-bg-light border">{}</span>', gettext("Tepat waktu")
+        )
+    return ""

@@ -1,0 +1,455 @@
+"""Every main page at 1,000 and 100,000 cycles on PostgreSQL, served as in production, beside
+the hello-world floor (/healthz/) of the same run.
+
+For each size: a fresh database, the demo and the cycles (the generator's time is a figure), each
+page's in-process cost (milliseconds, SQL queries: bench/page_profile.py), then gunicorn with two
+workers and DEBUG off, a session signed in per person, and wrk with 16 connections against each
+page (req/s, share of the floor, p50 and p95). One table at the end, with the ratio between the
+smallest and the largest size. Prints, never asserts.
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/sop_bench .venv/bin/python bench/scale_bench.py
+     [SIZE ...]   (or SCALE_BENCH_SIZES=1000,10000; default 1000,100000)
+Needs PostgreSQL (DATABASE_URL names the server; the bench makes and drops its own databases,
+named after it with a _scale_<size> suffix) and wrk (apt-get install wrk; without it only the
+in-process figures are printed). SCALE_BENCH_SECONDS sets each wrk run (default 5).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PASSWORD = "sop-bench-scale"  # noqa: S105 - demo accounts of a throw-away database
+DEFAULT_SIZES = (1000, 100_000)
+CONNECTIONS = 16
+# Above this many cycles the interim filler copies the walked cycles in SQL (see generate_cycles).
+WALKED_MAX = 1000
+
+# wrk prints percentiles only up to its --latency set (50/75/90/99): p95 comes from this script.
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+
+def sizes() -> list[int]:
+    """The numbers of cycles to measure: argv, else SCALE_BENCH_SIZES, else 1,000 and 100,000."""
+    raw = sys.argv[1:] or os.environ.get("SCALE_BENCH_SIZES", "").replace(",", " ").split()
+    return [int(value.replace("_", "")) for value in raw] or list(DEFAULT_SIZES)
+
+
+# --- databases -------------------------------------------------------------------------------
+def server_and_name(url: str) -> tuple[str, str]:
+    """(the server's URL without a database, the database name) of a PostgreSQL URL."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="")), parts.path.lstrip("/") or "sop"
+
+
+def fresh_database(server: str, name: str) -> str:
+    """Drop and create the database `name` on `server`; its URL."""
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
+def drop_database(server: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+# --- cycles ----------------------------------------------------------------------------------
+def generate_cycles(env: dict[str, str], count: int) -> tuple[float, str]:
+    """Make `count` cycles on top of the demo; (seconds it took, how they were made).
+
+    The one place that makes the volume. With the generator (`generate_cycles`) every cycle
+    comes from it. Without it, up to WALKED_MAX cycles walk through the real transitions
+    (`seed_demo --cycles`) and the rest are SQL copies of the finished ones (`copy_cycles`).
+    """
+    started = time.perf_counter()
+    if has_command(env, "generate_cycles"):
+        manage(env, "generate_cycles", str(count))
+        return time.perf_counter() - started, f"generate_cycles {count}"
+    walked = min(count, WALKED_MAX)
+    manage(env, "seed_demo", "--cycles", str(walked))
+    how = f"seed_demo --cycles {walked}"
+    if count > walked:
+        copy_cycles(env["DATABASE_URL"], count - walked)
+        how += f" + {count - walked} SQL copies of finished ones"
+    return time.perf_counter() - started, how
+
+
+def has_command(env: dict[str, str], name: str) -> bool:
+    return name in manage(env, "help", "--commands").split()
+
+
+def _columns(cursor, table: str) -> list[str]:
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+        "ORDER BY ordinal_position",
+        [table],
+    )
+    return [row[0] for row in cursor.fetchall() if row[0] != "id"]
+
+
+def _copy_sql(cursor, table: str, alias: str, overrides: dict[str, str], source: str) -> str:
+    """INSERT ... SELECT of every column of `table` (new ones too), some given by expression."""
+    columns = _columns(cursor, table)
+    values = ", ".join(overrides.get(c, f"{alias}.{c}") for c in columns)
+    names = ", ".join(columns)
+    return f"INSERT INTO {table} ({names}) SELECT {values} FROM {source}"  # noqa: S608
+
+
+def copy_cycles(url: str, extra: int) -> None:
+    """Add `extra` finished cycles copied from the finished bulk cycles there are, with their
+    records, team and unit reports (every column, so columns other branches add come along).
+
+    The copies are history: an office's years of completed and cancelled cycles. The cycles
+    still running stay those that were walked, as in an office where this year's cycles run
+    beside the archive of earlier ones.
+    """
+    import psycopg
+
+    new_hash = "md5({col} || m.new_id::text) || md5(m.new_id::text || {col})"
+    with psycopg.connect(url) as conn, conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM workflow_cycle WHERE title LIKE '%%(data uji %%' "
+            "AND state IN ('completed', 'cancelled')"
+        )
+        template = [row[0] for row in cursor.fetchall()]
+        rounds = math.ceil(extra / len(template))
+        cursor.execute(
+            "CREATE TEMP TABLE cycle_copy AS SELECT c.id AS old_id, g AS copy_no, "
+            "nextval(pg_get_serial_sequence('workflow_cycle', 'id')) AS new_id "
+            "FROM (SELECT id FROM workflow_cycle WHERE id = ANY(%s)) c "
+            "CROSS JOIN generate_series(1, %s) g ORDER BY g, c.id LIMIT %s",
+            [template, rounds, extra],
+        )
+        cursor.execute("CREATE INDEX ON cycle_copy (old_id)")
+        cycle_sql = _copy_sql(
+            cursor,
+            "workflow_cycle",
+            "c",
+            {
+                "title": "c.title || ' #' || m.copy_no",
+                "head_hash": f"CASE WHEN c.head_hash = '' THEN '' ELSE "
+                f"{new_hash.format(col='c.head_hash')} END",
+            },
+            "cycle_copy m JOIN workflow_cycle c ON c.id = m.old_id",
+        )
+        # The copies take the ids drawn above: the id column is named first.
+        cursor.execute(
+            cycle_sql.replace(
+                "INSERT INTO workflow_cycle (", "INSERT INTO workflow_cycle (id, ", 1
+            ).replace("SELECT ", "SELECT m.new_id, ", 1)
+        )
+        for table, alias, overrides in (
+            (
+                "workflow_steprecord",
+                "r",
+                {
+                    "cycle_id": "m.new_id",
+                    "hash": new_hash.format(col="r.hash"),
+                    "prev_hash": new_hash.format(col="r.prev_hash"),
+                    "corrects_id": "NULL",
+                },
+            ),
+            ("workflow_cycle_team", "t", {"cycle_id": "m.new_id"}),
+            ("workflow_unitreport", "u", {"cycle_id": "m.new_id"}),
+        ):
+            cursor.execute(
+                _copy_sql(
+                    cursor,
+                    table,
+                    alias,
+                    overrides,
+                    f"cycle_copy m JOIN {table} {alias} ON {alias}.cycle_id = m.old_id",
+                )
+            )
+        conn.commit()
+        conn.autocommit = True
+        cursor.execute("VACUUM ANALYZE")
+
+
+# --- serving ---------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own local server
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _cookies(headers) -> dict[str, str]:
+    found = {}
+    for header in headers.get_all("Set-Cookie") or []:
+        name, _eq, rest = header.partition("=")
+        found[name.strip()] = rest.split(";", 1)[0]
+    return found
+
+
+def sign_in(base: str, username: str) -> str:
+    """A Cookie header of `username` signed in through the login form (any session engine)."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    with opener.open(base + "/accounts/login/") as response:
+        cookies = _cookies(response.headers)
+        page = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode(
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - local server
+        base + "/accounts/login/",
+        data=form,
+        headers={"Cookie": f"csrftoken={cookies['csrftoken']}", "Referer": base + "/"},
+    )
+    try:
+        opener.open(request)
+    except urllib.error.HTTPError as redirect:  # the 302 after a successful login
+        cookies.update(_cookies(redirect.headers))
+    if "sessionid" not in cookies:
+        raise SystemExit(f"could not sign in as {username}")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def status_of(url: str, cookie: str | None) -> int:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@dataclass
+class Load:
+    """What wrk measured of one page: requests per second, p50 and p95 in ms, failures."""
+
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    failed: int
+
+
+def wrk(url: str, cookie: str | None, seconds: int, script: Path) -> Load:
+    args = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
+    args += ["-s", str(script)]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(  # noqa: S603 - wrk from the system's packages, local URL
+        [*args, url], check=True, capture_output=True, text=True
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("BENCH "))
+    requests, duration_us, p50, p95, errors, status = (int(v) for v in line.split()[1:])
+    return Load(requests / (duration_us / 1e6), p50 / 1000, p95 / 1000, errors + status)
+
+
+# --- one size --------------------------------------------------------------------------------
+@dataclass
+class SizeResult:
+    """Everything measured at one number of cycles."""
+
+    size: int
+    generator_seconds: float
+    generator_how: str
+    in_process: dict[str, dict] = field(default_factory=dict)
+    load: dict[str, Load] = field(default_factory=dict)
+    note: str = ""
+
+
+def run_size(size: int, server: str, base_name: str, tmp: Path, seconds: int) -> SizeResult:
+    name = f"{base_name}_scale_{size}"
+    url = fresh_database(server, name)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_MEDIA_ROOT": str(tmp / f"media-{size}"),
+        "DJANGO_STATIC_ROOT": str(tmp / "static"),
+        "SIGNING_PKCS12_PATH": str(tmp / f"signer-{size}.p12"),
+        "SIGNING_PKCS12_PASSPHRASE": "bench-" + os.urandom(8).hex(),
+        "DEMO_PASSWORD": PASSWORD,
+    }
+    dev = {**env, "DJANGO_DEBUG": "1"}
+    prod = {
+        **env,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": os.urandom(32).hex(),
+        "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+    }
+    try:
+        manage(dev, "migrate", "--noinput")
+        manage(dev, "create_signing_cert")
+        manage(dev, "seed_demo")
+        seconds_taken, how = generate_cycles(dev, size)
+        print(f"{size} cycles: {how} in {seconds_taken:.1f} s", flush=True)
+        result = SizeResult(size, seconds_taken, how)
+        profile = subprocess.run(  # noqa: S603 - our own script
+            [PYTHON, str(ROOT / "bench" / "page_profile.py"), "--json"],
+            env=prod,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        in_process = json.loads(profile.stdout.strip().splitlines()[-1])
+        result.in_process = {row["name"]: row for row in in_process["pages"]}
+        if shutil.which("wrk") is None:
+            result.note = "wrk missing (apt-get install wrk): load not measured"
+            return result
+        manage(prod, "collectstatic", "--noinput")
+        result.load = serve_and_load(prod, in_process["pages"], seconds, tmp)
+        return result
+    finally:
+        if not os.environ.get("SCALE_BENCH_KEEP"):
+            drop_database(server, name)
+
+
+def serve_and_load(env: dict[str, str], pages: list[dict], seconds: int, tmp: Path) -> dict:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    script = tmp / "percentiles.lua"
+    script.write_text(WRK_SCRIPT)
+    server = subprocess.Popen(  # noqa: S603 - gunicorn from this venv
+        [PYTHON, "-m", "gunicorn", "sop_portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    loads = {}
+    try:
+        wait_for(base + "/healthz/")
+        cookies = {
+            person: sign_in(base, person) for person in {p["person"] for p in pages} if person
+        }
+        for page in pages:
+            cookie = cookies.get(page["person"])
+            status = status_of(base + page["path"], cookie)
+            if status != 200:
+                print(f"  {page['name']}: HTTP {status}, not loaded", flush=True)
+                continue
+            wrk(base + page["path"], cookie, 1, script)  # warm both workers
+            loads[page["name"]] = wrk(base + page["path"], cookie, seconds, script)
+            load = loads[page["name"]]
+            print(
+                f"  {page['name']:<24} {load.rps:>8.1f} req/s  p50 {load.p50_ms:>7.1f} ms  "
+                f"p95 {load.p95_ms:>7.1f} ms",
+                flush=True,
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return loads
+
+
+# --- the table -------------------------------------------------------------------------------
+def report(results: list[SizeResult]) -> None:
+    floor_name = "healthz (floor)"
+    names = list(results[0].in_process)
+    print()
+    print("Pages under load: gunicorn 2 workers, DEBUG off, PostgreSQL, wrk 16 connections")
+    head = f"{'page':<24}"
+    for r in results:
+        head += f" | {f'{r.size:,} cycles: req/s':>20} {'floor':>6} {'p50':>6} {'p95':>6}"
+    if len(results) > 1:
+        head += f" | {'cost x':>6}"
+    print(head)
+    for name in names:
+        line = f"{name:<24}"
+        for r in results:
+            load, floor = r.load.get(name), r.load.get(floor_name)
+            if load is None:
+                line += f" | {'-':>20} {'':>6} {'':>6} {'':>6}"
+                continue
+            share = f"{load.rps * 100 / floor.rps:.1f}%" if floor else "-"
+            line += f" | {load.rps:>20.1f} {share:>6} {load.p50_ms:>6.1f} {load.p95_ms:>6.1f}"
+        first, last = results[0].load.get(name), results[-1].load.get(name)
+        if len(results) > 1 and first and last and last.rps:
+            # How many times its own cost at the smallest size (by throughput).
+            line += f" | {first.rps / last.rps:>6.2f}"
+        print(line)
+    print("(floor: share of the hello-world view's req/s in the same run; p50/p95 in ms;")
+    print(f" cost x: req/s at {results[0].size:,} over req/s at {results[-1].size:,})")
+    print()
+    print("In process (DEBUG off, test client): median ms and SQL queries per request")
+    head = f"{'page':<24}"
+    for r in results:
+        head += f" | {f'{r.size:,}: ms':>14} {'queries':>7} {'SQL ms':>7}"
+    print(head)
+    for name in names:
+        line = f"{name:<24}"
+        for r in results:
+            row = r.in_process.get(name)
+            line += f" | {row['ms']:>14.1f} {row['queries']:>7} {row['sql_ms']:>7.1f}"
+        print(line)
+    print()
+    for r in results:
+        print(f"generator: {r.size:,} cycles in {r.generator_seconds:.1f} s ({r.generator_how})")
+        if r.note:
+            print(f"  {r.note}")
+
+
+def main() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print("scale bench skipped: it needs DATABASE_URL pointing at PostgreSQL")
+        return
+    if shutil.which("wrk") is None:
+        print("wrk is missing (apt-get install wrk): only the in-process figures are measured")
+    server, base_name = server_and_name(url)
+    seconds = int(os.environ.get("SCALE_BENCH_SECONDS", "5"))
+    tmp = Path(tempfile.mkdtemp(prefix="sop-scale-"))
+    results = [run_size(size, server, base_name, tmp, seconds) for size in sizes()]
+    report(results)
+
+
+if __name__ == "__main__":
+    main()

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from procrastinate.contrib.django import app
 
 
 def run_worker() -> None:
     """Run procrastinate's worker, as `manage.py procrastinate worker --one-shot` does, until
-    every job is done (the jobs must be committed: transactional tests only)."""
-    with app.replace_connector(app.connector.get_worker_connector()):
-        app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+    every job is done (the jobs must be committed: transactional tests only).
+
+    It runs in a thread of its own: the browser tests earlier in the session leave Playwright's
+    event loop running in this one, where asyncio.run() refuses to start another."""
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with app.replace_connector(app.connector.get_worker_connector()):
+                app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work, name="procrastinate-worker")
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
 
 
 def jobs(**where: Any) -> list[dict[str, Any]]:

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
+from _serving import free_port, wait_for
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,23 +54,6 @@ def _manage(env: dict[str, str], *args: str) -> str:
         text=True,
     )
     return result.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own local server
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer at {url}")
 
 
 def _pages(ids: dict) -> dict[str | None, list[tuple[str, str]]]:
@@ -164,7 +145,7 @@ def main() -> None:
     _manage(dev, "seed_demo")
     ids = json.loads(_manage(dev, "shell", "-c", IDS_SCRIPT).strip().splitlines()[-1])
     _manage(prod, "collectstatic", "--noinput")
-    port = _free_port()
+    port = free_port()
     base = f"http://localhost:{port}"
     server = subprocess.Popen(  # noqa: S603 - gunicorn from this venv
         [PYTHON, "-m", "gunicorn", "sop_portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
@@ -174,7 +155,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(base + "/healthz/")
+        wait_for(base + "/healthz/")
         rows = measure(base, _pages(ids))
     finally:
         server.terminate()

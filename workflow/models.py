@@ -427,6 +427,11 @@ class SopStep(models.Model):
     def state(self) -> str:
         return State.for_step(self.number)
 
+    @property
+    def label(self) -> str:
+        """How lists and counts name the state of a cycle waiting at this step."""
+        return _("Langkah %(n)s: %(title)s") % {"n": self.number, "title": self.title}
+
     def clean(self) -> None:
         super().clean()
         # Each name becomes the label of an uploaded file (Artefact.label).
@@ -713,7 +718,7 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         step = self.current_step
         if step is None:
             return str(State.FINISHED_LABELS.get(self.state, self.state))
-        return _("Langkah %(n)s: %(title)s") % {"n": step.number, "title": step.title}
+        return step.label
 
     def next_state(self) -> str:
         """The state after the pending step: the next step of the SOP, or Selesai."""

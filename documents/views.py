@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workflow.models import Cycle, SopDefinition
+from workflow.models import Cycle
 from workflow.selectors import can_view_cycle
 
 from . import integrity, selectors, services
@@ -289,15 +289,8 @@ def sop_pdf(request: HttpRequest, code: str) -> FileResponse:
 
     if not workflow_selectors.may_see_cycles(request.user):
         raise PermissionDenied
-    revision = workflow_selectors.search_text(request.GET.get("revision"), 5)
-    sops = SopDefinition.objects.filter(code=code)
-    if revision.isascii() and revision.isdigit():
-        sop = get_object_or_404(sops, revision=int(revision))
-    else:
-        sop = get_object_or_404(sops.published())
-    if sop.status == SopDefinition.Status.DRAFT and not workflow_selectors.may_edit_sops(
-        request.user
-    ):
+    sop = workflow_selectors.sop_revision_for(request.user, code, request.GET.get("revision"))
+    if sop is None:
         raise Http404
     with translation.override("id"):  # an official document: Indonesian for everyone
         context = {"doc": workflow_selectors.sop_document(sop)}

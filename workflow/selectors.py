@@ -545,6 +545,20 @@ def may_edit_sops(user: User) -> bool:
     )
 
 
+def sop_revision_for(user: User, code: str, revision: object = None) -> SopDefinition | None:
+    """The revision `revision` (as asked in a URL) of the SOP `code`, or the one in force; None
+    when there is none, or when it is a draft and `user` does not write SOPs (one query)."""
+    sops = SopDefinition.objects.filter(code=code)
+    asked = search_text(revision, 5)
+    if asked.isascii() and asked.isdigit():
+        sop = sops.filter(revision=int(asked)).first()
+    else:
+        sop = sops.published().first()
+    if sop is None or (sop.status == SopDefinition.Status.DRAFT and not may_edit_sops(user)):
+        return None
+    return sop
+
+
 def sop_book() -> list[dict]:
     """Every SOP in force with its steps and cycles (all, and still running): three queries,
     the cycle counts from the figures the service keeps (no count over the cycles)."""

@@ -281,16 +281,8 @@ def sop(request: HttpRequest, code: str) -> HttpResponse:
     revision in force, or an earlier one that cycles still follow with ?revision=N)."""
     if not selectors.may_see_cycles(request.user):
         raise PermissionDenied
-    sop = _sop_revision(code, request.GET.get("revision"))
-    if sop.status == SopDefinition.Status.DRAFT and not selectors.may_edit_sops(request.user):
+    sop = selectors.sop_revision_for(request.user, code, request.GET.get("revision"))
+    if sop is None:
         raise Http404
     context = {"doc": selectors.sop_document(sop), "links": extensions.sop_links(sop)}
     return render(request, "workflow/sop.html", context)
-
-
-def _sop_revision(code: str, revision: str | None) -> SopDefinition:
-    """The revision `revision` of the SOP `code`, or the one in force (404 if there is none)."""
-    revision = selectors.search_text(revision, 5)
-    if revision.isascii() and revision.isdigit():
-        return get_object_or_404(SopDefinition, code=code, revision=int(revision))
-    return get_object_or_404(SopDefinition.objects.published(), code=code)

@@ -174,6 +174,20 @@ def explain(page: Page, clients: dict, top: int = 4) -> str:
     return "\n".join(out)
 
 
+def queries(page: Page, clients: dict) -> str:
+    """Every SQL query of one request of `page`, in order, with its milliseconds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = clients[page.person]
+    client.get(page.path)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(page.path)
+    return "\n".join(
+        f"{float(q['time']) * 1000:6.1f} ms  {q['sql'][:300]}" for q in ctx.captured_queries
+    )
+
+
 def static_storage_without_manifest() -> None:
     """Serve {% static %} without collectstatic's manifest (this bench measures pages only)."""
     from django.conf import settings
@@ -189,6 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", help="cProfile the pages whose name contains this")
     parser.add_argument("--explain", help="EXPLAIN the pages whose name contains this")
+    parser.add_argument("--queries", help="list the SQL of the pages whose name contains this")
     parser.add_argument("--only", help="measure only the pages whose name contains this")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON line")
     args = parser.parse_args()
@@ -221,6 +236,8 @@ def main() -> None:
     for page in chosen:
         if args.profile is not None and args.profile in page.name:
             print(f"\n== cProfile of {page.name}\n{profile(page, clients)}")
+        if args.queries is not None and args.queries in page.name:
+            print(f"\n== SQL of {page.name}\n{queries(page, clients)}")
         if args.explain is not None and args.explain in page.name:
             print(f"\n== EXPLAIN of {page.name}\n{explain(page, clients)}")
 

@@ -229,7 +229,8 @@ LOGGING = {
 INSTALLED_APPS.append("axes")
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: it refuses a locked login before the rest
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with each person's permissions kept across requests.
+    "workflow.backends.CachedPermissionBackend",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

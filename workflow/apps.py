@@ -25,3 +25,25 @@ class WorkflowConfig(AppConfig):
                     signals.calendar_changed, sender=sender, dispatch_uid=f"workflow.due.{sender}"
                 )
         user_logged_in.connect(sessions.mark_renewed, dispatch_uid="workflow.session_renewed")
+        self.connect_access_changes()
+
+    @staticmethod
+    def connect_access_changes() -> None:
+        """Renew a person's access token whenever their groups or permissions change."""
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed, post_save, pre_delete
+
+        from . import access
+        from .models import User
+
+        for through in (User.groups.through, User.user_permissions.through):
+            m2m_changed.connect(
+                access.user_groups_changed, sender=through, dispatch_uid=f"access.{through}"
+            )
+        m2m_changed.connect(
+            access.group_permissions_changed,
+            sender=Group.permissions.through,
+            dispatch_uid="access.group_permissions",
+        )
+        post_save.connect(access.group_changed, sender=Group, dispatch_uid="access.group_saved")
+        pre_delete.connect(access.group_changed, sender=Group, dispatch_uid="access.group_deleted")

@@ -112,11 +112,11 @@ class Office:
 
     @classmethod
     def load(cls) -> Office:
-        people = list(User.objects.filter(is_active=True).prefetch_related("groups").order_by("pk"))
+        people = list(User.objects.filter(is_active=True).order_by("pk"))
         by_role: dict[str, list[User]] = {}
         for person in people:
-            # Filled here so that the lane checks of every move ask the database nothing.
-            person.__dict__["role_names"] = frozenset(g.name for g in person.groups.all())
+            # Read once here (workflow.access keeps it on the person), so that the lane checks of
+            # every move ask the database nothing.
             for role in person.role_names:
                 by_role.setdefault(role, []).append(person)
         heads: dict[int, list[User]] = {}

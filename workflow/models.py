@@ -53,6 +53,11 @@ class Golongan(models.TextChoices):
     IV_E = "IV/e", _("Pembina Utama")
 
 
+def new_access_token() -> str:
+    """A fresh value of `User.access_token`: random, so that a reused pk never meets an old key."""
+    return uuid.uuid4().hex
+
+
 class User(AbstractUser):
     """A person of the inspectorate: the signature block and the record need all of these."""
 
@@ -72,6 +77,9 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # Renewed whenever this person's groups or permissions change (workflow.access): the key of
+    # their kept roles and permissions. Only workflow.access writes it.
+    access_token = models.CharField(max_length=32, default=new_access_token, editable=False)
 
     class Meta:
         ordering = ["full_name", "username"]
@@ -98,10 +106,23 @@ class User(AbstractUser):
     def nip_display(self) -> str:
         return format_nip(self.nip or "")
 
-    @cached_property
+    def save(self, *args, **kwargs) -> None:
+        # A copy loaded before an access change must not write the old token back.
+        if not self._state.adding and kwargs.get("update_fields") is None and self.pk:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "access_token" and f.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
+    @property
     def role_names(self) -> frozenset[str]:
-        """The names of this person's groups (one query, then cached on the instance)."""
-        return frozenset(self.groups.values_list("name", flat=True))
+        """The names of this person's groups (kept across requests: workflow.access)."""
+        from .access import access_of
+
+        return access_of(self).roles
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.is_active and any(str(role) in self.role_names for role in roles)

@@ -512,6 +512,13 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
     records = list(cycle.records.select_related("unit").order_by("seq"))
     steps = [step for _n, step in sorted(cycle.steps.items())]
     statuses = unit_report_status([cycle.pk])[cycle.pk]
+    team = list(cycle.team.all())
+    # What the lane checks below would read again: the page has it already.
+    cycle.__dict__.update(
+        unit_ids=frozenset(status.unit.pk for status in statuses),
+        reported_unit_ids=frozenset(s.unit.pk for s in statuses if s.report is not None),
+        team_ids=frozenset(member.pk for member in team),
+    )
     step_views = cycle_steps(cycle, records, len(statuses))
     marks = {v.step.number: StepMark(v.status, v.label, v.details) for v in step_views}
     return {
@@ -523,7 +530,7 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
         "records": list(reversed(records)),
         "correctable": {r.pk for r in records if r.may_be_corrected_by(user)},
         "unit_reports": statuses,
-        "team": list(cycle.team.all()),
+        "team": team,
         "team_step": next((s for s in steps if s.has_capability(NAMES_TEAM)), None),
         "unit_step": next((s for s in steps if s.is_per_unit), None),
         "actions": cycle_actions(cycle, user),

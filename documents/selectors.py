@@ -155,7 +155,7 @@ def monitoring_report(cycle: Cycle) -> dict[str, Any]:
 
 
 def monitoring_report_key(cycle: Cycle) -> tuple[object, ...]:
-    """Everything `monitoring_report(cycle)` reads, as values to key its PDF on (one query).
+    """Everything `monitoring_report(cycle)` reads, as values to key its PDF on (two queries).
 
     Whatever the report shows must be named here, or a cached PDF could show stale content.
     """

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from workflow.clock import DAYS, HOURS, MINUTES, WorkingCalendar, format_working_duration
+from workflow.clock import (
+    DAYS,
+    HOURS,
+    MINUTES,
+    WorkingCalendar,
+    format_working_duration,
+    local_days_off,
+)
 from workflow.models import Cycle, StepRecord
 
 from .models import ArchiveRecord, Artefact, MeasurementRow, SignedDocument
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -137,4 +147,49 @@ def monitoring_report(cycle: Cycle) -> dict[str, Any]:
         "on_time": None if end is None else end <= deadline,
         "returns": sum(len(row.returns) for row in rows),
         "late_steps": sum(1 for row in rows if row.late),
+        # The time of the data the report shows: it is printed with the date only, so that one
+        # PDF serves a whole day while the records stay as they are.
+        "record_count": len(records),
+        "last_record_at": records[-1].done_at if records else None,
     }
+
+
+def monitoring_report_key(cycle: Cycle) -> tuple[object, ...]:
+    """Everything `monitoring_report(cycle)` reads, as values to key its PDF on (two queries).
+
+    Whatever the report shows must be named here, or a cached PDF could show stale content.
+    """
+    # Records are append-only (a database trigger refuses UPDATE and DELETE) and each hashes the
+    # one before it: the last one's position and hash name them all.
+    last_record = list(cycle.records.order_by("-seq").values_list("seq", "hash")[:1])
+    return (
+        "monitoring",
+        cycle.pk,
+        last_record,
+        cycle.state,
+        cycle.title,
+        cycle.created_at,
+        cycle.finished_at,
+        cycle.sop_id,
+        # The revision's token, renewed on every write of it, its lanes or its steps: its name,
+        # number, unit, step titles and time standards.
+        cycle.sop.version,
+        # The deadline counts working time: the days off an administrator enters. Office hours
+        # and national holidays are code and settings (in the code version of cached_pdf).
+        sorted(local_days_off()),
+    )
+
+
+def checkpoint_footer() -> dict[str, object]:
+    """The latest audit checkpoint as the monitoring report's footer names it."""
+    from workflow import audit
+
+    try:
+        checkpoint = audit.latest_checkpoint()
+    except audit.CheckpointInvalid:
+        logger.exception("The latest audit checkpoint does not verify")
+        return {"invalid": True}
+    if checkpoint is None:
+        return {}
+    created = datetime.strptime(checkpoint.created_at, "%Y-%m-%dT%H:%M:%S.%fZ")
+    return {"created_at": created.replace(tzinfo=UTC), "digest": checkpoint.digest}

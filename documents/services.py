@@ -27,6 +27,7 @@ from workflow.models import (
     REPORT,
     RETURN,
     Cycle,
+    SopDefinition,
     SopStep,
     StepRecord,
     Unit,
@@ -36,7 +37,7 @@ from workflow.models import (
 from workflow.roles import Role
 from workflow.services import available_transitions
 
-from . import signing
+from . import selectors, signing
 from .formatting import id_date, id_number, parse_id_number
 from .models import (
     ArchiveRecord,
@@ -47,7 +48,7 @@ from .models import (
     SignedDocument,
     rating,
 )
-from .pdf import PdfLimitExceeded, qr_data_uri, render_pdf
+from .pdf import PdfLimitExceeded, cached_pdf, qr_data_uri, render_pdf
 from .selectors import average_capaian, group_by_sasaran, measurement_document
 from .storage import discard_uncommitted_files, private_storage, track_written
 from .uploads import CheckedUpload, check_upload
@@ -567,6 +568,32 @@ def render_measurement_draft(cycle: Cycle, *, at: datetime | None = None) -> byt
         "documents/pdf/measurement.html",
         measurement_context(cycle, inspektur or UserModel(), at=at or timezone.now(), draft=True),
     )
+
+
+def render_monitoring_report(cycle: Cycle) -> bytes:
+    """The SOP monitoring table of `cycle` as PDF, rendered once per content and day printed."""
+    checkpoint = selectors.checkpoint_footer()
+    printed_on = timezone.localdate()
+
+    @translation.override("id")
+    def render() -> bytes:
+        context = selectors.monitoring_report(cycle)
+        context.update(checkpoint=checkpoint, printed_on=printed_on)
+        return render_pdf("documents/pdf/monitoring.html", context)
+
+    return cached_pdf([*selectors.monitoring_report_key(cycle), checkpoint, printed_on], render)
+
+
+def render_sop_document(sop: SopDefinition) -> bytes:
+    """An SOP revision in SOP AP layout as PDF, rendered once per version of the revision."""
+    from workflow.selectors import sop_document
+
+    @translation.override("id")
+    def render() -> bytes:
+        return render_pdf("documents/pdf/sop.html", {"doc": sop_document(sop)})
+
+    # The version token is renewed on every write of the revision, its lanes or its steps.
+    return cached_pdf(["sop", sop.pk, sop.version], render)
 
 
 @translation.override("id")

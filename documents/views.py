@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from functools import wraps
 from io import BytesIO
 from typing import Any
@@ -15,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,7 +24,7 @@ from workflow.selectors import can_view_cycle
 from . import integrity, selectors, services
 from .forms import ArtefactUploadForm, MeasurementFormSet, VerifyUploadForm
 from .models import Artefact, SignedDocument
-from .pdf import PdfLimitExceeded, render_pdf
+from .pdf import PdfLimitExceeded
 
 logger = logging.getLogger(__name__)
 
@@ -256,29 +254,10 @@ def signed_download(request: HttpRequest, pk: int) -> FileResponse:
 def monitoring_report(request: HttpRequest, cycle_id: int) -> FileResponse:
     """The SOP monitoring table of one cycle as PDF, judgement columns left to the evaluator."""
     cycle = _visible_cycle(request, cycle_id)
-    with translation.override("id"):  # an official document: Indonesian for everyone
-        context = selectors.monitoring_report(cycle)
-        context["printed_at"] = timezone.now()
-        context["checkpoint"] = _checkpoint_footer()
-        pdf = render_pdf("documents/pdf/monitoring.html", context)
+    pdf = services.render_monitoring_report(cycle)
     return _attachment(
         BytesIO(pdf), f"monitoring-sop-{cycle.year}-{cycle.pk}.pdf", "application/pdf"
     )
-
-
-def _checkpoint_footer() -> dict[str, object]:
-    """The latest audit checkpoint as the monitoring report's footer names it."""
-    from workflow import audit
-
-    try:
-        checkpoint = audit.latest_checkpoint()
-    except audit.CheckpointInvalid:
-        logger.exception("The latest audit checkpoint does not verify")
-        return {"invalid": True}
-    if checkpoint is None:
-        return {}
-    created = datetime.strptime(checkpoint.created_at, "%Y-%m-%dT%H:%M:%S.%fZ")
-    return {"created_at": created.replace(tzinfo=UTC), "digest": checkpoint.digest}
 
 
 @login_required
@@ -292,9 +271,7 @@ def sop_pdf(request: HttpRequest, code: str) -> FileResponse:
     sop = workflow_selectors.sop_revision_for(request.user, code, request.GET.get("revision"))
     if sop is None:
         raise Http404
-    with translation.override("id"):  # an official document: Indonesian for everyone
-        context = {"doc": workflow_selectors.sop_document(sop)}
-        pdf = render_pdf("documents/pdf/sop.html", context)
+    pdf = services.render_sop_document(sop)
     name = f"sop-{sop.code}-revisi-{sop.revision}.pdf"
     return _attachment(BytesIO(pdf), name, "application/pdf")
 

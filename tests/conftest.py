@@ -87,6 +87,15 @@ def people(inspektur, sekretaris, irbans, team, staf, outsider):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: the local-memory cache outlives a test's
+    transaction, and would hand it PDFs or counts of the tests before."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing passwords properly is slow on purpose; tests need it fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

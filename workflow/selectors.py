@@ -288,6 +288,8 @@ def inbox(user: User, page_number: int | str | None = 1) -> dict:
 
 
 CYCLE_FILTERS = ("sop", "year", "state", "late", "q")
+# The cycle list's order (the index cycle_list_order, and per SOP or state the ones after it).
+LIST_ORDER = ("-year", "-created_at", "-pk")
 SEARCH_MAX_LENGTH = 100
 
 
@@ -361,8 +363,13 @@ def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
         qs = qs.filter(state__in=OPEN_STATES, due_at__lt=now)
     if q:
         qs = qs.filter(title__icontains=q)
-    ordered = qs.order_by("-year", "-created_at", "-pk")
-    page = CappedPaginator(ordered, PAGE_SIZE, page_number).get_page(page_number)
+    paginator = CappedPaginator(qs.order_by(*LIST_ORDER), PAGE_SIZE, page_number)
+    if q and not paginator.is_capped:
+        # Few titles match (the count found them all through the trigram index): sort those,
+        # in the same order. Walking the order index instead reads every title until a page is
+        # full, the whole archive for a word that only old or few cycles have.
+        paginator.object_list = qs.order_by((F("year") + 0).desc(), *LIST_ORDER[1:])
+    page = paginator.get_page(page_number)
     counts = step_counts({c.sop_id for c in page})
     cycle_url = row_urls.cycle_url()
     rows = [

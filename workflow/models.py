@@ -679,6 +679,11 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             models.Index(
                 fields=["sop", "-year", "-created_at", "-id"], name="cycle_list_sop_order"
             ),
+            # The same in one state (and one year): a rare state, or one year's, is read from
+            # the top of its own range and counted there, not found among all the others.
+            models.Index(
+                fields=["state", "-year", "-created_at", "-id"], name="cycle_list_state_order"
+            ),
             # The inbox: the cycles waiting at given steps, most urgent first.
             models.Index(fields=["pending_step", "due_at"]),
         ]

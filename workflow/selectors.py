@@ -10,17 +10,13 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -292,6 +288,8 @@ def inbox(user: User, page_number: int | str | None = 1) -> dict:
 
 
 CYCLE_FILTERS = ("sop", "year", "state", "late", "q")
+# The cycle list's order (the index cycle_list_order, and per SOP or state the ones after it).
+LIST_ORDER = ("-year", "-created_at", "-pk")
 SEARCH_MAX_LENGTH = 100
 
 
@@ -365,8 +363,13 @@ def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
         qs = qs.filter(state__in=OPEN_STATES, due_at__lt=now)
     if q:
         qs = qs.filter(title__icontains=q)
-    ordered = qs.order_by("-year", "-created_at", "-pk")
-    page = CappedPaginator(ordered, PAGE_SIZE, page_number).get_page(page_number)
+    paginator = CappedPaginator(qs.order_by(*LIST_ORDER), PAGE_SIZE, page_number)
+    if q and not paginator.is_capped:
+        # Few titles match (the count found them all through the trigram index): sort those,
+        # in the same order. Walking the order index instead reads every title until a page is
+        # full, the whole archive for a word that only old or few cycles have.
+        paginator.object_list = qs.order_by((F("year") + 0).desc(), *LIST_ORDER[1:])
+    page = paginator.get_page(page_number)
     counts = step_counts({c.sop_id for c in page})
     cycle_url = row_urls.cycle_url()
     rows = [
@@ -590,27 +593,69 @@ def sop_book() -> list[dict]:
     ]
 
 
-def sop_overview(user: User) -> list[dict]:
+@dataclass(frozen=True)
+class OpenCycleFigures:
+    """Per (SOP code, state): how many cycles stand there now, and how many of them are late."""
+
+    counts: dict[tuple[str, str], int]
+    late: dict[tuple[str, str], int]
+
+    def of_sop(self, code: str) -> tuple[dict[str, int], dict[str, int]]:
+        """The counts and the late counts of one SOP code, by state."""
+        return (
+            {state: n for (sop, state), n in self.counts.items() if sop == code},
+            {state: n for (sop, state), n in self.late.items() if sop == code},
+        )
+
+
+def open_cycle_figures(user: User, now: datetime) -> OpenCycleFigures:
+    """The cycles per SOP and state, and the late ones among the open (two queries).
+
+    The counts are the ones the service keeps. The late ones are those counts less the open
+    cycles that are not late yet (due from `now` on, or never due): those are the work in hand,
+    a few per step started lately, found in the (state, due_at) index; the late ones pile up with
+    the history, and counting them would read every one of them on each request.
+    """
+    if not may_see_cycles(user):
+        return OpenCycleFigures({}, {})
+    counts = {
+        (code, state): n
+        for code, state, n in CycleStateCount.objects.values_list("sop_code", "state", "count")
+    }
+    by_state = Cycle.objects.open().values_list("sop__code", "state").annotate(n=Count("pk"))
+    # Two branches, each a range of the (state, due_at) index: with an OR of the two, the
+    # planner reads every open cycle (it takes "due_at IS NULL" for the closed ones' share).
+    not_late: dict[tuple[str, str], int] = {}
+    for code, state, n in (
+        by_state.filter(due_at__gte=now)
+        .order_by()
+        .union(by_state.filter(due_at__isnull=True).order_by(), all=True)
+    ):
+        not_late[code, state] = not_late.get((code, state), 0) + n
+    late = {}
+    for key, n in counts.items():
+        if key[1] in OPEN_STATES:
+            # Never below zero, should a kept count have slipped.
+            late[key] = max(0, n - not_late.get(key, 0))
+    return OpenCycleFigures(counts, late)
+
+
+def sop_overview(user: User, figures: OpenCycleFigures | None = None) -> list[dict]:
     """Per SOP in force: cycles running, late, and the on-time rate of its steps (four queries,
-    whatever the number of SOPs and cycles: the kept figures, and the late open cycles)."""
+    or two given the `figures`, whatever the number of SOPs and cycles: the kept figures, and
+    the open cycles not late yet)."""
     sops = sop_choices()
     if not may_see_cycles(user):
         return [{"sop": sop, "open": 0, "late": 0, "n": 0, "rate": None} for sop in sops]
-    open_counts = dict(
-        CycleStateCount.objects.filter(state__in=OPEN_STATES)
-        .values("sop_code")
-        .annotate(n=Sum("count"))
-        .values_list("sop_code", "n")
-        .order_by()
-    )
-    # Late is now, not history: the open cycles past their due time (index on state, due_at).
-    late = dict(
-        Cycle.objects.late()
-        .values("sop__code")
-        .annotate(n=Count("pk"))
-        .values_list("sop__code", "n")
-        .order_by()
-    )
+    if figures is None:
+        figures = open_cycle_figures(user, timezone.now())
+    open_counts: dict[str, int] = {}
+    for (code, state), n in figures.counts.items():
+        if state in OPEN_STATES:
+            open_counts[code] = open_counts.get(code, 0) + n
+    late: dict[str, int] = {}
+    for (code, _state), n in figures.late.items():
+        late[code] = late.get(code, 0) + n
     done = {
         row["sop_code"]: row
         for row in StepStatistics.objects.values("sop_code")
@@ -711,11 +756,8 @@ def dashboard(user: User, sop: SopDefinition) -> dict:
     all_cycles = visible_cycles(user)
     cycles = all_cycles.filter(sop__code=sop.code)
     # Counts by state are kept by the service: no count over the cycles per request.
-    counts = (
-        dict(CycleStateCount.objects.filter(sop_code=sop.code).values_list("state", "count"))
-        if may_see_cycles(user)
-        else {}
-    )
+    figures = open_cycle_figures(user, now)
+    counts, late_counts = figures.of_sop(sop.code)
     by_state = [
         *((step.state, step.label) for step in ordered_steps),
         (State.COMPLETED, _("Selesai")),
@@ -743,19 +785,12 @@ def dashboard(user: User, sop: SopDefinition) -> dict:
         }
         for c in waiting
     ]
-    late_qs = cycles.filter(state__in=OPEN_STATES, due_at__lt=now)
-    late = list(
-        late_qs.select_related("pending_step__lane")
-        .annotate(
-            warning_first=Case(
-                When(pending_step__is_warned=True, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("warning_first", "due_at", "pk")[:DASHBOARD_LIST]
-    )
-    late_counts = dict(late_qs.values_list("state").annotate(n=Count("pk")).order_by())
+    # The page shows the first late cycles, those at a warned step first: the first ones of
+    # each kind by the due_at index, merged here, never a sort of every late cycle.
+    late_qs = cycles.late(now).select_related("pending_step__lane").order_by("due_at", "pk")
+    warned_late = list(late_qs.filter(pending_step__is_warned=True)[:DASHBOARD_LIST])
+    other_late = list(late_qs.exclude(pending_step__is_warned=True)[:DASHBOARD_LIST])
+    late = (warned_late + other_late)[:DASHBOARD_LIST]
     calendar = WorkingCalendar.load()
     overdue = working_time_until(now, [c.due_at for c in late], calendar)
     actors = who_must_act(late)
@@ -784,6 +819,7 @@ def dashboard(user: User, sop: SopDefinition) -> dict:
         "per_lane": lane_statistics(per_step),
         "chart": median_chart(per_step),
         "chart_rows": [{"step": row["step"], "figures": median_figures(row)} for row in per_step],
+        "overview": sop_overview(user, figures),
     }
 
 

@@ -261,7 +261,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     sop = _published_sop(selectors.search_text(request.GET.get("sop"), 50))
     context = selectors.dashboard(request.user, sop)
-    context["overview"] = selectors.sop_overview(request.user)
     return render(request, "workflow/dashboard.html", context)
 
 

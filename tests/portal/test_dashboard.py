@@ -266,3 +266,29 @@ def test_late_list_measures_each_cycle_from_its_own_due_time(people, login, cycl
     for row in late:
         expected = calendar.working_time_between(row["cycle"].due_at, end)
         assert abs(row["overdue"] - expected) < timedelta(minutes=1), row["cycle"].title
+
+
+# --- the late list and the late counts read only what the page shows ------------------------
+def test_late_list_keeps_a_warned_step_first_when_other_late_steps_fill_the_list(
+    people, login, cycle_at, monkeypatch
+):
+    monkeypatch.setattr("workflow.selectors.DASHBOARD_LIST", 2)
+    earlier = [cycle_at(State.for_step(3)) for _ in range(3)]
+    for days, cycle in enumerate(earlier, start=5):
+        Cycle.objects.filter(pk=cycle.pk).update(due_at=timezone.now() - timedelta(days=days))
+    warning = cycle_at(State.for_step(4))
+    _make_late(warning)
+    late = login(people["inspektur"]).get("/dashboard/").context["late"]
+    assert [row["cycle"].pk for row in late] == [warning.pk, earlier[-1].pk]
+
+
+def test_dashboard_counts_as_late_every_open_cycle_past_its_due_time(people, login, cycle_at):
+    late = [cycle_at(State.for_step(n)) for n in (2, 3, 4)]
+    for cycle in late:
+        _make_late(cycle)
+    cycle_at(State.for_step(4))  # on time
+    context = login(people["inspektur"]).get("/dashboard/").context
+    assert context["late_total"] == 3
+    assert context["warning_late"] == 1
+    overview = {row["sop"].code: row["late"] for row in context["overview"]}
+    assert overview[late[0].sop.code] == 3

@@ -104,3 +104,17 @@ def test_the_title_search_can_read_the_trigram_index(people, cycles):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "workflow_cycle_title_trgm" in plan
+
+
+def test_a_search_with_few_matches_lists_them_newest_year_first(people, cycles):
+    made = cycles([2024, 2026, 2025, 2026])
+    rows = selectors.cycle_list(people["staf"], {"q": "siklus"})["rows"]
+    # Newest year first, then the newest made within a year (the list's order, unsearched).
+    assert [row["cycle"].pk for row in rows] == [made[3].pk, made[1].pk, made[2].pk, made[0].pk]
+
+
+def test_a_search_past_the_bound_lists_the_newest_year_first(people, cycles, small_pages):
+    made = cycles([2024, 2025, 2026, 2023, 2022, 2021, 2020])
+    context = selectors.cycle_list(people["staf"], {"q": "siklus"})
+    assert context["page"].paginator.is_capped
+    assert [row["cycle"].pk for row in context["rows"]] == [made[2].pk]

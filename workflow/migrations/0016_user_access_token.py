@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflow", "0014_queued_transition"),
+        ("workflow", "0015_cycle_list_by_state"),
     ]
 
     operations = [

@@ -222,6 +222,39 @@ def test_verify_audit_notices_a_state_changed_behind_the_records(people):
         call_command("verify_audit")
 
 
+def test_verify_audit_finds_an_altered_record_among_cycles_read_together(people, monkeypatch):
+    from workflow.management.commands import verify_audit
+
+    monkeypatch.setattr(verify_audit, "BATCH", 2)  # three cycles: a batch of two, then one
+    cycles = [
+        advance_to(new_cycle(people, year), people, State.for_step(3))
+        for year in (2021, 2022, 2023)
+    ]
+    victim = cycles[1].records.get(seq=2)
+    with connection.cursor() as cursor:
+        past_the_record_trigger(cursor)
+        cursor.execute("UPDATE workflow_steprecord SET comment = 'x' WHERE id = %s", [victim.pk])
+    with pytest.raises(CommandError, match=rf"record #{victim.pk} \(cycle {cycles[1].pk}, seq 2\)"):
+        call_command("verify_audit")
+
+
+def test_verify_audit_reads_the_records_of_many_cycles_at_once(people):
+    import io
+
+    from django.test.utils import CaptureQueriesContext
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            call_command("verify_audit", stdout=io.StringIO())
+        return sum("workflow_steprecord" in q["sql"] for q in queries)
+
+    advance_to(new_cycle(people, 2020), people, State.for_step(4))
+    few = reads()
+    for year in (2021, 2022, 2023, 2024):
+        advance_to(new_cycle(people, year), people, State.for_step(4))
+    assert reads() == few
+
+
 def test_a_correction_is_a_new_record_naming_the_one_it_corrects(people):
     cycle = advance_to(new_cycle(people), people, State.for_step(3))
     original = cycle.records.get(seq=2)

@@ -17,7 +17,6 @@ in-process figures are printed). SCALE_BENCH_SECONDS sets each wrk run (default 
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import shutil
@@ -38,8 +37,6 @@ PYTHON = sys.executable
 PASSWORD = "sop-bench-scale"  # noqa: S105 - demo accounts of a throw-away database
 DEFAULT_SIZES = (1000, 100_000)
 CONNECTIONS = 16
-# Above this many cycles the interim filler copies the walked cycles in SQL (see generate_cycles).
-WALKED_MAX = 1000
 
 # wrk prints percentiles only up to its --latency set (50/75/90/99): p95 comes from this script.
 WRK_SCRIPT = """
@@ -95,115 +92,10 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 # --- cycles ----------------------------------------------------------------------------------
 def generate_cycles(env: dict[str, str], count: int) -> tuple[float, str]:
-    """Make `count` cycles on top of the demo; (seconds it took, how they were made).
-
-    The one place that makes the volume. With the generator (`generate_cycles`) every cycle
-    comes from it. Without it, up to WALKED_MAX cycles walk through the real transitions
-    (`seed_demo --cycles`) and the rest are SQL copies of the finished ones (`copy_cycles`).
-    """
+    """Make `count` cycles on top of the demo with the generator; (seconds it took, how)."""
     started = time.perf_counter()
-    if has_command(env, "generate_cycles"):
-        manage(env, "generate_cycles", str(count))
-        return time.perf_counter() - started, f"generate_cycles {count}"
-    walked = min(count, WALKED_MAX)
-    manage(env, "seed_demo", "--cycles", str(walked))
-    how = f"seed_demo --cycles {walked}"
-    if count > walked:
-        copy_cycles(env["DATABASE_URL"], count - walked)
-        how += f" + {count - walked} SQL copies of finished ones"
-    return time.perf_counter() - started, how
-
-
-def has_command(env: dict[str, str], name: str) -> bool:
-    return name in manage(env, "help", "--commands").split()
-
-
-def _columns(cursor, table: str) -> list[str]:
-    cursor.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-        "ORDER BY ordinal_position",
-        [table],
-    )
-    return [row[0] for row in cursor.fetchall() if row[0] != "id"]
-
-
-def _copy_sql(cursor, table: str, alias: str, overrides: dict[str, str], source: str) -> str:
-    """INSERT ... SELECT of every column of `table` (new ones too), some given by expression."""
-    columns = _columns(cursor, table)
-    values = ", ".join(overrides.get(c, f"{alias}.{c}") for c in columns)
-    names = ", ".join(columns)
-    return f"INSERT INTO {table} ({names}) SELECT {values} FROM {source}"  # noqa: S608
-
-
-def copy_cycles(url: str, extra: int) -> None:
-    """Add `extra` finished cycles copied from the finished bulk cycles there are, with their
-    records, team and unit reports (every column, so columns other branches add come along).
-
-    The copies are history: an office's years of completed and cancelled cycles. The cycles
-    still running stay those that were walked, as in an office where this year's cycles run
-    beside the archive of earlier ones.
-    """
-    import psycopg
-
-    new_hash = "md5({col} || m.new_id::text) || md5(m.new_id::text || {col})"
-    with psycopg.connect(url) as conn, conn.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM workflow_cycle WHERE title LIKE '%%(data uji %%' "
-            "AND state IN ('completed', 'cancelled')"
-        )
-        template = [row[0] for row in cursor.fetchall()]
-        rounds = math.ceil(extra / len(template))
-        cursor.execute(
-            "CREATE TEMP TABLE cycle_copy AS SELECT c.id AS old_id, g AS copy_no, "
-            "nextval(pg_get_serial_sequence('workflow_cycle', 'id')) AS new_id "
-            "FROM (SELECT id FROM workflow_cycle WHERE id = ANY(%s)) c "
-            "CROSS JOIN generate_series(1, %s) g ORDER BY g, c.id LIMIT %s",
-            [template, rounds, extra],
-        )
-        cursor.execute("CREATE INDEX ON cycle_copy (old_id)")
-        cycle_sql = _copy_sql(
-            cursor,
-            "workflow_cycle",
-            "c",
-            {
-                "title": "c.title || ' #' || m.copy_no",
-                "head_hash": f"CASE WHEN c.head_hash = '' THEN '' ELSE "
-                f"{new_hash.format(col='c.head_hash')} END",
-            },
-            "cycle_copy m JOIN workflow_cycle c ON c.id = m.old_id",
-        )
-        # The copies take the ids drawn above: the id column is named first.
-        cursor.execute(
-            cycle_sql.replace(
-                "INSERT INTO workflow_cycle (", "INSERT INTO workflow_cycle (id, ", 1
-            ).replace("SELECT ", "SELECT m.new_id, ", 1)
-        )
-        for table, alias, overrides in (
-            (
-                "workflow_steprecord",
-                "r",
-                {
-                    "cycle_id": "m.new_id",
-                    "hash": new_hash.format(col="r.hash"),
-                    "prev_hash": new_hash.format(col="r.prev_hash"),
-                    "corrects_id": "NULL",
-                },
-            ),
-            ("workflow_cycle_team", "t", {"cycle_id": "m.new_id"}),
-            ("workflow_unitreport", "u", {"cycle_id": "m.new_id"}),
-        ):
-            cursor.execute(
-                _copy_sql(
-                    cursor,
-                    table,
-                    alias,
-                    overrides,
-                    f"cycle_copy m JOIN {table} {alias} ON {alias}.cycle_id = m.old_id",
-                )
-            )
-        conn.commit()
-        conn.autocommit = True
-        cursor.execute("VACUUM ANALYZE")
+    manage(env, "generate_cycles", str(count))
+    return time.perf_counter() - started, f"generate_cycles {count}"
 
 
 # --- serving ---------------------------------------------------------------------------------

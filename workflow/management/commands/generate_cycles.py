@@ -46,8 +46,8 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         if connection.vendor == "postgresql":
-            # Planner statistics for what was just loaded, as autovacuum would gather them later:
-            # the pages' plans at this size are then the ones an office would see.
+            # Statistics and visibility maps for what was just loaded, as autovacuum would make
+            # them later: the pages' plans and index-only scans are then an office's own.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(made.summary())

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _serving import free_port, wait_for
+from _serving import free_port, manage, wait_for
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,17 +43,6 @@ ids = {k: Cycle.objects.get(title=t).pk for k, t in DEMO_CYCLE_TITLES.items()}
 ids["token"] = SignedDocument.objects.get(cycle_id=ids["completed"]).token
 print(json.dumps(ids))
 """
-
-
-def _manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(  # noqa: S603 - our own manage.py
-        [PYTHON, str(ROOT / "manage.py"), *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout
 
 
 def _pages(ids: dict) -> dict[str | None, list[tuple[str, str]]]:
@@ -140,11 +129,11 @@ def main() -> None:
         "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
     }
-    _manage(dev, "migrate", "--noinput")
-    _manage(dev, "create_signing_cert")
-    _manage(dev, "seed_demo")
-    ids = json.loads(_manage(dev, "shell", "-c", IDS_SCRIPT).strip().splitlines()[-1])
-    _manage(prod, "collectstatic", "--noinput")
+    manage(dev, "migrate", "--noinput")
+    manage(dev, "create_signing_cert")
+    manage(dev, "seed_demo")
+    ids = json.loads(manage(dev, "shell", "-c", IDS_SCRIPT).strip().splitlines()[-1])
+    manage(prod, "collectstatic", "--noinput")
     port = free_port()
     base = f"http://localhost:{port}"
     server = subprocess.Popen(  # noqa: S603 - gunicorn from this venv

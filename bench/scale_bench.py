@@ -30,7 +30,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _serving import free_port, wait_for
+from _serving import free_port, manage, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -79,23 +79,12 @@ def drop_database(server: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(  # noqa: S603 - our own manage.py
-        [PYTHON, str(ROOT / "manage.py"), *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout
-
-
 # --- cycles ----------------------------------------------------------------------------------
-def generate_cycles(env: dict[str, str], count: int) -> tuple[float, str]:
-    """Make `count` cycles on top of the demo with the generator; (seconds it took, how)."""
+def generate_cycles(env: dict[str, str], count: int) -> float:
+    """Make `count` cycles on top of the demo with the generator; the seconds it took."""
     started = time.perf_counter()
     manage(env, "generate_cycles", str(count))
-    return time.perf_counter() - started, f"generate_cycles {count}"
+    return time.perf_counter() - started
 
 
 # --- serving ---------------------------------------------------------------------------------
@@ -175,7 +164,6 @@ class SizeResult:
 
     size: int
     generator_seconds: float
-    generator_how: str
     in_process: dict[str, dict] = field(default_factory=dict)
     load: dict[str, Load] = field(default_factory=dict)
     note: str = ""
@@ -205,9 +193,9 @@ def run_size(size: int, server: str, base_name: str, tmp: Path, seconds: int) ->
         manage(dev, "migrate", "--noinput")
         manage(dev, "create_signing_cert")
         manage(dev, "seed_demo")
-        seconds_taken, how = generate_cycles(dev, size)
-        print(f"{size} cycles: {how} in {seconds_taken:.1f} s", flush=True)
-        result = SizeResult(size, seconds_taken, how)
+        seconds_taken = generate_cycles(dev, size)
+        print(f"{size} cycles: generate_cycles {size} in {seconds_taken:.1f} s", flush=True)
+        result = SizeResult(size, seconds_taken)
         profile = subprocess.run(  # noqa: S603 - our own script
             [PYTHON, str(ROOT / "bench" / "page_profile.py"), "--json"],
             env=prod,
@@ -308,7 +296,7 @@ def report(results: list[SizeResult]) -> None:
         print(line)
     print()
     for r in results:
-        print(f"generator: {r.size:,} cycles in {r.generator_seconds:.1f} s ({r.generator_how})")
+        print(f"generator: generate_cycles {r.size} took {r.generator_seconds:.1f} s")
         if r.note:
             print(f"  {r.note}")
 

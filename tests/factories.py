@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import factory
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from workflow.models import Golongan, SopDefinition, Unit, User
 from workflow.roles import Role
@@ -36,6 +36,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create: bool, extracted: list[str] | None, **kwargs) -> None:
         if create and extracted:
             self.groups.add(*(Group.objects.get(name=str(role)) for role in extracted))
+
+
+def may_write_sops(user: User) -> User:
+    """Give `user` the permission of SOP writers (change SOP definitions); `user` again."""
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="workflow", codename="change_sopdefinition")
+    )
+    return user
 
 
 def unit(code: str) -> Unit:

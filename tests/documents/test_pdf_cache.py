@@ -7,7 +7,6 @@ import io
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from documents import pdf as pdf_module
 from documents import services
 from documents.formatting import id_date, id_datetime
 from tests.documents.conftest import cycle_at
+from tests.factories import may_write_sops
 from tests.workflow.helpers import run
 from workflow import sop_editor
 from workflow.models import LocalDayOff, SopDefinition, State
@@ -138,11 +138,7 @@ def test_the_report_names_its_last_record_and_prints_the_date_only(client, peopl
 @pytest.fixture
 def editor(people):
     """The sekretaris, who here may also write SOPs (and so read their drafts)."""
-    user = people["sekretaris"]
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="workflow", codename="change_sopdefinition")
-    )
-    return user
+    return may_write_sops(people["sekretaris"])
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, BooleanField, MultipleChoiceField
 
-from tests.factories import UserFactory, planning_sop
+from tests.factories import UserFactory, may_write_sops, planning_sop
 from tests.workflow.helpers import new_cycle, run
 from workflow import sop_editor
 from workflow.editor_forms import DraftForms
@@ -29,11 +28,7 @@ REVISE = f"/sop/{CODE}/revise/"
 @pytest.fixture
 def editor(db):
     """An administrator who may write SOPs (and holds no role in the procedure)."""
-    user = UserFactory(username="pengelola_sop", jabatan="Pengelola SOP")
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="workflow", codename="change_sopdefinition")
-    )
-    return user
+    return may_write_sops(UserFactory(username="pengelola_sop", jabatan="Pengelola SOP"))
 
 
 @pytest.fixture
@@ -385,11 +380,7 @@ def test_a_new_sop_is_built_in_the_forms_and_published(people, editor, login):
 
 
 def test_editors_find_the_editor_from_the_sop_book_and_the_sop_page(people, login):
-    staf = people["staf"]
-    staf.user_permissions.add(
-        Permission.objects.get(content_type__app_label="workflow", codename="change_sopdefinition")
-    )
-    client = login(staf)
+    client = login(may_write_sops(people["staf"]))
     assert "/sop/new/" in client.get("/sop/").content.decode()
     assert EDIT in client.get(f"/sop/{CODE}/").content.decode()
     others = login(people["inspektur"])

@@ -57,16 +57,16 @@ def access_of(user) -> Access:
     return access
 
 
-def renew_tokens(user_ids: Iterable[int]) -> dict[int, str]:
+def renew_tokens(user_ids: Iterable[int]) -> str:
     """Give these people a new token (their kept access is read again on their next request);
-    the new tokens by pk."""
+    the new token. One value serves them all: the key names each person's pk as well."""
     from .models import User, new_access_token
 
-    tokens = {pk: new_access_token() for pk in user_ids if pk is not None}
-    for pk, token in tokens.items():
-        # One UPDATE per person: every row its own value, so no two people share a key.
-        User.objects.filter(pk=pk).update(access_token=token)
-    return tokens
+    token = new_access_token()
+    ids = [pk for pk in user_ids if pk is not None]
+    if ids:
+        User.objects.filter(pk__in=ids).update(access_token=token)
+    return token
 
 
 # --- what changes a person's access ------------------------------------------------------------
@@ -88,7 +88,7 @@ def user_groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> 
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if not reverse:
-        instance.access_token = renew_tokens([instance.pk])[instance.pk]
+        instance.access_token = renew_tokens([instance.pk])
         for kept in ("_access", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
             instance.__dict__.pop(kept, None)
     elif action == "post_clear":

@@ -219,13 +219,8 @@ class _Walker:
             calendar=self.calendar,
         )
         cycle.pk = pk
-        # The caches a transition reads, filled so that no move asks the database.
-        cycle.__dict__.update(
-            steps=shape.steps,
-            team_ids=frozenset(),
-            reported_unit_ids=frozenset(),
-            unit_ids=self.office.unit_ids,
-        )
+        # The relations a transition reads, filled so that no move asks the database.
+        cycle.know_relations(team_ids=(), reported_unit_ids=(), unit_ids=self.office.unit_ids)
         return cycle
 
     def walk(self, cycle: Cycle, shape: _Sop, batch: _Batch) -> None:
@@ -350,10 +345,10 @@ class _Walker:
         cycle.fsm_method(name)()
         if team_named:
             batch.teams[cycle.pk] = list(team)
-            cycle.__dict__["team_ids"] = frozenset(m.pk for m in team)
+            cycle.know_relations(team_ids=(m.pk for m in team))
         if kind == REPORT:
             batch.reports.append(services.unit_report(cycle, actor, at=at, report=report))
-            cycle.__dict__["reported_unit_ids"] = cycle.reported_unit_ids | {actor.unit_id}
+            cycle.know_relations(reported_unit_ids=cycle.reported_unit_ids | {actor.unit_id})
         values = services.build_record(
             cycle,
             name,

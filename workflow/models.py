@@ -776,6 +776,22 @@ class Cycle(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         for name in ("team_ids", "reported_unit_ids"):
             self.__dict__.pop(name, None)
 
+    def know_relations(
+        self,
+        *,
+        team_ids: Iterable[int] | None = None,
+        reported_unit_ids: Iterable[int] | None = None,
+        unit_ids: Iterable[int] | None = None,
+    ) -> None:
+        """Fill the relations the lane checks read, from rows the caller holds already (a page
+        that read them, the generator's in-memory cycles), instead of a query each."""
+        known = {
+            "team_ids": team_ids,
+            "reported_unit_ids": reported_unit_ids,
+            "unit_ids": unit_ids,
+        }
+        self.__dict__.update({k: frozenset(v) for k, v in known.items() if v is not None})
+
     @cached_property
     def unit_ids(self) -> frozenset[int]:
         """Every unit of the office: a per-unit step waits for a report of each (read once; the

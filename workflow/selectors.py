@@ -517,10 +517,10 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
     statuses = unit_report_status([cycle.pk])[cycle.pk]
     team = list(cycle.team.all())
     # What the lane checks below would read again: the page has it already.
-    cycle.__dict__.update(
-        unit_ids=frozenset(status.unit.pk for status in statuses),
-        reported_unit_ids=frozenset(s.unit.pk for s in statuses if s.report is not None),
-        team_ids=frozenset(member.pk for member in team),
+    cycle.know_relations(
+        unit_ids=(status.unit.pk for status in statuses),
+        reported_unit_ids=(s.unit.pk for s in statuses if s.report is not None),
+        team_ids=(member.pk for member in team),
     )
     step_views = cycle_steps(cycle, records, len(statuses))
     marks = {v.step.number: StepMark(v.status, v.label, v.details) for v in step_views}

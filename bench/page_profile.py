@@ -152,8 +152,8 @@ def profile(page: Page, clients: dict, repeat: int = 30) -> str:
     return out.getvalue()
 
 
-def explain(page: Page, clients: dict, top: int = 4) -> str:
-    """EXPLAIN ANALYZE of the slowest queries of one request of `page` (PostgreSQL only)."""
+def captured(page: Page, clients: dict) -> list[dict]:
+    """The SQL queries of one request of `page`, after one request that warms up."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -161,7 +161,14 @@ def explain(page: Page, clients: dict, top: int = 4) -> str:
     client.get(page.path)
     with CaptureQueriesContext(connection) as ctx:
         client.get(page.path)
-    slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:top]
+    return ctx.captured_queries
+
+
+def explain(page: Page, clients: dict, top: int = 4) -> str:
+    """EXPLAIN ANALYZE of the slowest queries of one request of `page` (PostgreSQL only)."""
+    from django.db import connection
+
+    slowest = sorted(captured(page, clients), key=lambda q: -float(q["time"]))[:top]
     out = []
     with connection.cursor() as cursor:
         for query in slowest:
@@ -176,15 +183,8 @@ def explain(page: Page, clients: dict, top: int = 4) -> str:
 
 def queries(page: Page, clients: dict) -> str:
     """Every SQL query of one request of `page`, in order, with its milliseconds."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client = clients[page.person]
-    client.get(page.path)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(page.path)
     return "\n".join(
-        f"{float(q['time']) * 1000:6.1f} ms  {q['sql'][:300]}" for q in ctx.captured_queries
+        f"{float(q['time']) * 1000:6.1f} ms  {q['sql'][:300]}" for q in captured(page, clients)
     )
 
 

@@ -54,10 +54,12 @@ def test_a_cycle_walks_through_all_nine_steps_in_the_browser(
     portal.go("/cycles/")
     page.get_by_role("button", name="Mulai siklus baru").click()
     start = page.locator("#start-cycle")
+    # Fill and submit once the form has finished opening, not while it slides.
+    expect(start).to_have_class(re.compile(r"\bshow\b"))
     start.get_by_label("Judul siklus").fill("Perencanaan Kinerja Tahun 2027")
     start.get_by_label("Tahun").fill("2027")
-    start.get_by_role("button", name="Mulai", exact=True).click()
-    page.wait_for_url(re.compile(r".*/cycles/\d+/$"))
+    with page.expect_navigation(url=re.compile(r".*/cycles/\d+/$")):
+        start.get_by_role("button", name="Mulai", exact=True).click()
     cycle_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     screenshot("02-cycle-start")
     _act(page, portal, cycle_id, "Selesaikan langkah 1")

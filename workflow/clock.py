@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -105,10 +105,50 @@ class WorkingCalendar:
             day += timedelta(days=1)
 
     def working_time_between(self, start: datetime, end: datetime) -> timedelta:
-        """Working time between two moments (zero if end is not after start)."""
+        """Working time between two moments (zero if end is not after start).
+
+        A long span costs the same as a short one: its whole days are counted by the week, less
+        the days off among them, not walked one by one (a cycle can be years late).
+        """
         if end <= start:
             return timedelta(0)
+        tz = _tz()
+        start, end = start.astimezone(tz), end.astimezone(tz)
+        first, last = start.date(), end.date()
+        if (last - first).days <= 2 * 7:
+            return self.walked_time_between(start, end)
+        inner_first, inner_last = first + timedelta(days=1), last - timedelta(days=1)
+        return (
+            self.walked_time_between(start, datetime.combine(inner_first, time(0), tz))
+            + self.whole_days_time(inner_first, inner_last)
+            + self.walked_time_between(datetime.combine(last, time(0), tz), end)
+        )
+
+    def walked_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Working time between two moments, summed day by day (for short spans)."""
         return sum((hi - lo for lo, hi in self.intervals(start, end)), timedelta(0))
+
+    def whole_days_time(self, first: date, last: date) -> timedelta:
+        """The office hours of the days from `first` to `last`, both whole and included."""
+        # A weekday's office hours last as long on every date (no DST shift falls in them).
+        length = {
+            weekday: datetime.combine(date.min, closes) - datetime.combine(date.min, opens)
+            for weekday, (opens, closes) in self.hours.items()
+        }
+        days = (last - first).days + 1
+        weeks, rest = divmod(days, 7)
+        total = weeks * sum(length.values(), timedelta(0))
+        for offset in range(rest):
+            total += length.get(
+                (first + timedelta(days=weeks * 7 + offset)).weekday(), timedelta(0)
+            )
+        off = set(self.days_off)
+        for year in range(first.year, last.year + 1):
+            off |= national_days_off(year)
+        for day in off:
+            if first <= day <= last:
+                total -= length.get(day.weekday(), timedelta(0))
+        return total
 
     def next_working_moment(self, moment: datetime) -> datetime:
         """The moment itself if the office is open then, else the next opening."""

@@ -828,8 +828,8 @@ def working_time_until(
 ) -> dict[datetime, timedelta]:
     """The working time from each of `moments` to `end`, by the working calendar.
 
-    One walk over the calendar from the earliest moment, however many moments (a cycle can be
-    years late): from the latest moment back, each adds the piece up to the one after it.
+    From the latest moment back, each adds the piece up to the one after it; a piece of any
+    length costs about the same (the calendar counts whole weeks at once).
     """
     result: dict[datetime, timedelta] = {}
     total, later = timedelta(0), end

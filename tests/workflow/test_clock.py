@@ -4,9 +4,20 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from tests.factories import planning_sop
-from workflow.clock import DAYS, HOURS, MINUTES, TimeStandard, WorkingCalendar, local_days_off
+from workflow.clock import (
+    DAYS,
+    HOURS,
+    MINUTES,
+    TimeStandard,
+    WorkingCalendar,
+    local_days_off,
+    national_days_off,
+)
 from workflow.models import LocalDayOff
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -142,3 +153,37 @@ def test_a_time_standard_edited_in_the_admin_moves_the_due_time_of_a_pending_ste
     with django_capture_on_commit_callbacks(execute=True):
         step.save()
     assert Cycle.objects.get(pk=cycle.pk).due_at == datetime(2026, 11, 23, 10, 0, tzinfo=WIB)
+
+
+@settings_hypothesis(max_examples=200, deadline=None)
+@given(
+    start=st.datetimes(min_value=datetime(2019, 1, 1), max_value=datetime(2030, 6, 30)),
+    length=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=1500)),
+    days_off=st.sets(
+        st.dates(min_value=date(2019, 1, 1), max_value=date(2034, 12, 31)), max_size=40
+    ),
+)
+def test_working_time_of_a_long_span_counted_by_the_week_equals_the_day_by_day_count(
+    start, length, days_off
+):
+    calendar = WorkingCalendar(days_off=frozenset(days_off))
+    begin = start.replace(tzinfo=WIB)
+    end = begin + length
+    assert calendar.working_time_between(begin, end) == calendar.walked_time_between(begin, end)
+
+
+def test_working_time_of_years_counts_every_working_day_once(calendar):
+    # 2025 in WIB: 52 weeks and a day (a Wednesday); days off on weekdays are taken out.
+    start, end = wib(2025, 1, 1), wib(2026, 1, 1)
+    days_off = [d for d in national_days_off(2025) if d.weekday() < 5 and d.year == 2025]
+    mon_thu, friday = timedelta(hours=8, minutes=30), timedelta(hours=9)
+    working = [
+        date(2025, 1, 1) + timedelta(days=i)
+        for i in range(365)
+        if (date(2025, 1, 1) + timedelta(days=i)).weekday() < 5
+    ]
+    expected = sum(
+        (friday if d.weekday() == 4 else mon_thu for d in working if d not in days_off),
+        timedelta(0),
+    )
+    assert calendar.working_time_between(start, end) == expected

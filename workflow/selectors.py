@@ -774,12 +774,17 @@ def dashboard(user: User, sop: SopDefinition) -> dict:
         .order_by("due_at", "pk")[:DASHBOARD_LIST]
     )
     may_act = user.has_role(Role.INSPEKTUR)
+    cycle_url, step_url = row_urls.cycle_url(), row_urls.step_url()
     waiting_rows = [
         {
             "cycle": c,
+            "url": cycle_url(c.pk),
             "step": c.pending_step,
             "late": c.is_late(now),
-            "actions": [action_for(n, c.pending_step) for n in step_actions(c.pending_step)]
+            "actions": [
+                replace(action_for(n, c.pending_step), url=step_url(c.pk, n))
+                for n in step_actions(c.pending_step)
+            ]
             if may_act
             else [],
         }
@@ -804,6 +809,7 @@ def dashboard(user: User, sop: SopDefinition) -> dict:
         "late": [
             {
                 "cycle": c,
+                "url": cycle_url(c.pk),
                 "step": c.pending_step,
                 "warning": c.pending_step.is_warned,
                 # How late in working time, the measure of the records' "Terlambat".

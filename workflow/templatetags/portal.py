@@ -38,26 +38,30 @@ def short_date(value: date | datetime | None) -> str:
     return formats.date_format(value, "j M Y")
 
 
+def _time_pattern() -> str:
+    return "H.i" if translation.get_language() == "id" else "H:i"
+
+
 def wib_time(value: datetime | None) -> str:
     """The time of day in WIB, Indonesian style "14.30 WIB" (English "14:30 WIB")."""
     if not value:
         return ""
-    pattern = "H.i" if translation.get_language() == "id" else "H:i"
-    return f"{formats.date_format(_local(value), pattern)} WIB"
+    return f"{formats.date_format(_local(value), _time_pattern())} WIB"
 
 
+# Date and time in one format call: lists print one on every row.
 def long_datetime(value: datetime | None) -> str:
     """Date and time: "30 Desember 2024, 14.30 WIB"."""
     if not value:
         return ""
-    return f"{long_date(value)}, {wib_time(value)}"
+    return f"{formats.date_format(_local(value), f'j F Y, {_time_pattern()}')} WIB"
 
 
 def short_datetime(value: datetime | None) -> str:
     """Compact date and time: "30 Des 2024 14.30 WIB"."""
     if not value:
         return ""
-    return f"{short_date(value)} {wib_time(value)}"
+    return f"{formats.date_format(_local(value), f'j M Y {_time_pattern()}')} WIB"
 
 
 register.filter("tanggal", long_date)

@@ -13,14 +13,10 @@ database.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
-import json
 import multiprocessing
 import resource
 import threading
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.request import url2pathname
@@ -30,6 +26,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from sop_portal.rendered import content_key
 
 
 class PdfLimitExceeded(Exception):
@@ -170,30 +168,6 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
 PDF_CACHE_MAX_BYTES = 512 * 1024
 # Keys change with their content; the timeout only frees what nobody asks for any more.
 PDF_CACHE_SECONDS = 24 * 60 * 60
-# The source of the portal that shapes a document: its code, templates and translations.
-_SOURCE_DIRS = ("documents", "workflow", "sop_portal", "templates", "locale")
-_SOURCE_SUFFIXES = {".py", ".html", ".mo"}
-# The installed packages that shape one: the renderer, dates and formats, the national holidays.
-_SHAPING_PACKAGES = ("weasyprint", "django", "holidays")
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """A digest of the portal's source, the packages that shape a PDF and the time zone (once a
-    process).
-
-    Part of every cached PDF's key: a deploy that changes a template, a filter, a translation or
-    the renderer never serves a PDF laid out by the code before it (a Redis cache outlives it).
-    """
-    # Versions read from the installed metadata: importing WeasyPrint here would cost a second.
-    versions = [importlib.metadata.version(name) for name in _SHAPING_PACKAGES]
-    digest = hashlib.sha256(json.dumps([versions, settings.TIME_ZONE]).encode())
-    base = Path(settings.BASE_DIR)
-    for folder in _SOURCE_DIRS:
-        for path in sorted((base / folder).rglob("*")):
-            if path.suffix in _SOURCE_SUFFIXES and path.is_file():
-                digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def cached_pdf(key_parts: Sequence[object], render: Callable[[], bytes]) -> bytes:
@@ -203,8 +177,7 @@ def cached_pdf(key_parts: Sequence[object], render: Callable[[], bytes]) -> byte
     fully): two requests with equal parts get the same bytes. Access is checked by the caller,
     before this is called.
     """
-    parts = json.dumps([code_version(), *key_parts], default=str, sort_keys=True)
-    key = "pdf:" + hashlib.sha256(parts.encode()).hexdigest()
+    key = content_key("pdf", key_parts)
     pdf = cache.get(key)
     if pdf is None:
         pdf = render()

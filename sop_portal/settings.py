@@ -333,6 +333,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+        # The rows of the lists are kept there too (sop_portal.rendered): room for a few
+        # hundred pages of rows per worker, where Django's default holds 300 entries in all.
+        CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 3000)
 PROCESS_LOCAL_CACHES = frozenset(
     {
         "django.core.cache.backends.locmem.LocMemCache",

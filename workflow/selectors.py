@@ -263,11 +263,13 @@ class InboxItem:
 
 
 def inbox(user: User, page_number: int | str | None = 1) -> dict:
-    """The steps waiting for `user`, most urgent first, one page of them (fixed query count)."""
+    """The steps waiting for `user`, most urgent first, one page of them (fixed query count).
+
+    The returns in force are read by `with_returns`, for the items a page renders.
+    """
     paginator = CappedPaginator(cycles_awaiting(user), PAGE_SIZE, page_number, INBOX_COUNT_CAP)
     page = paginator.get_page(page_number)
     now = timezone.now()
-    returned = returns_in_force([cycle.pk for cycle in page])
     cycle_url, step_url = row_urls.cycle_url(), row_urls.step_url()
     items = []
     for cycle in page:
@@ -280,11 +282,39 @@ def inbox(user: User, page_number: int | str | None = 1) -> dict:
                 step=step,
                 actions=[replace(a, url=step_url(cycle.pk, a.name)) for a in actions],
                 late=cycle.is_late(now),
-                returned=returned.get(cycle.pk),
                 url=cycle_url(cycle.pk),
             )
         )
     return {"page": page, "items": items}
+
+
+def with_returns(items: list[InboxItem]) -> None:
+    """Give each item the return that brought its cycle back to the step, if any (one query)."""
+    returned = returns_in_force([item.cycle.pk for item in items])
+    for item in items:
+        item.returned = returned.get(item.cycle.pk)
+
+
+def inbox_item_shown(item: InboxItem) -> list[object]:
+    """Every value an inbox item shows (workflow/_inbox_item.html), the key of its kept HTML.
+
+    The cycle's head hash names its records, and with them the return in force.
+    """
+    cycle, step = item.cycle, item.step
+    return [
+        item.url,
+        cycle.title,
+        cycle.due_at,
+        cycle.head_hash,
+        item.late,
+        step.number,
+        step.title,
+        step.time_text,
+        step.time_standard.as_dict(),
+        step.requirement,
+        step.output,
+        [(action.label, action.css, action.url) for action in item.actions],
+    ]
 
 
 CYCLE_FILTERS = ("sop", "year", "state", "late", "q")
@@ -304,12 +334,6 @@ def sop_choices() -> list[SopDefinition]:
     """The SOPs in force, the office's own before the examples, by name (one query): what a cycle
     starts from, what lists filter by."""
     return list(SopDefinition.objects.published().order_by("is_example", "name", "code"))
-
-
-def step_counts(sop_ids: set[int]) -> dict[int, int]:
-    """How many steps each SOP revision has (one query)."""
-    rows = SopStep.objects.filter(sop_id__in=sop_ids).values("sop_id").annotate(n=Count("pk"))
-    return {row["sop_id"]: row["n"] for row in rows.order_by()}
 
 
 def cycle_years(user: User) -> list[int]:
@@ -370,7 +394,6 @@ def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
         # full, the whole archive for a word that only old or few cycles have.
         paginator.object_list = qs.order_by((F("year") + 0).desc(), *LIST_ORDER[1:])
     page = paginator.get_page(page_number)
-    counts = step_counts({c.sop_id for c in page})
     cycle_url = row_urls.cycle_url()
     rows = [
         {
@@ -378,7 +401,7 @@ def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
             "url": cycle_url(c.pk),
             "step": c.pending_step,
             "late": c.is_late(now),
-            "percent": progress_percent(c, counts.get(c.sop_id, 0)),
+            "percent": progress_percent(c, len(c.steps)),
         }
         for c in page
     ]
@@ -393,6 +416,23 @@ def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
         "filters": filters,
         "query": urlencode({k: v for k, v in filters.items() if v}),
     }
+
+
+def cycle_row_shown(row: dict) -> list[object]:
+    """Every value a row of the cycle list shows (workflow/_cycle_row.html), the key of its kept
+    HTML."""
+    cycle, step = row["cycle"], row["step"]
+    return [
+        row["url"],
+        cycle.title,
+        cycle.sop.name,
+        cycle.year,
+        step.number if step else None,
+        step.title if step else cycle.state_label,
+        row["percent"],
+        cycle.due_at if step else None,
+        row["late"],
+    ]
 
 
 def progress_percent(cycle: Cycle, step_count: int) -> int:
@@ -570,8 +610,9 @@ def sop_revision_for(user: User, code: str, revision: object = None) -> SopDefin
 
 
 def sop_book() -> list[dict]:
-    """Every SOP in force with its steps and cycles (all, and still running): three queries,
-    the cycle counts from the figures the service keeps (no count over the cycles)."""
+    """Every SOP in force with its steps and cycles (all, and still running): two queries,
+    the cycle counts from the figures the service keeps (no count over the cycles), the steps
+    from each revision's kept definition."""
     sops = sop_choices()
     counts: dict[str, dict[str, int]] = {}
     for code, state, n in CycleStateCount.objects.filter(
@@ -581,11 +622,10 @@ def sop_book() -> list[dict]:
         entry["total"] += n
         if state in OPEN_STATES:
             entry["open"] += n
-    steps = step_counts({sop.pk for sop in sops})
     return [
         {
             "sop": sop,
-            "steps": steps.get(sop.pk, 0),
+            "steps": len(definition_of(sop).steps),
             "total": counts.get(sop.code, {}).get("total", 0),
             "open": counts.get(sop.code, {}).get("open", 0),
         }

@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import has_transition_perm
 
+from sop_portal.rendered import rendered_rows
+
 from . import extensions, lanes, selectors, services, tasks
 from .forms import StartCycleForm, step_form_class
 from .models import REPORT, Cycle, QueuedTransition, SopDefinition, StepRecord, parse_action
@@ -31,6 +33,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """Tugas Saya: the steps waiting for me."""
     context = selectors.inbox(request.user, request.GET.get("page"))
+    context["item_html"] = rendered_rows(
+        "workflow/_inbox_item.html",
+        context["items"],
+        selectors.inbox_item_shown,
+        prepare=selectors.with_returns,
+    )
     context["may_start"] = services.may_start_cycle(request.user)
     return render(request, "workflow/inbox.html", context)
 
@@ -40,6 +48,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def cycle_list(request: HttpRequest) -> HttpResponse:
     """All cycles I may see, filtered and paginated; htmx asks for the table only."""
     context = selectors.cycle_list(request.user, request.GET, request.GET.get("page"))
+    context["row_html"] = rendered_rows(
+        "workflow/_cycle_row.html", context["rows"], selectors.cycle_row_shown
+    )
     if services.may_start_cycle(request.user):
         context["start_form"] = StartCycleForm()
     template = "workflow/_cycle_table.html" if request.htmx else "workflow/cycle_list.html"

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from documents import pdf as pdf_module
 from documents import services
 from documents.formatting import id_date, id_datetime
+from sop_portal import rendered
 from tests.documents.conftest import cycle_at
 from tests.factories import may_write_sops
 from tests.workflow.helpers import run
@@ -102,7 +103,7 @@ def test_new_code_renders_the_report_again(client, people, renders, monkeypatch)
     cycle = cycle_at(people, State.for_step(4), rows=False)
     client.force_login(people["inspektur"])
     first = _report(client, cycle)
-    monkeypatch.setattr(pdf_module, "code_version", lambda: "the next release")
+    monkeypatch.setattr(rendered, "code_version", lambda: "the next release")
     assert _report(client, cycle) != first
 
 

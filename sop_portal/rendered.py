@@ -88,3 +88,14 @@ def rendered_rows(
     if new:
         cache.set_many(new, ROW_CACHE_SECONDS)
     return result
+
+
+def kept_html(prefix: str, parts: Sequence[object], render: Callable[[], str]) -> SafeString:
+    """The HTML that `parts` name (everything it shows, as for `rendered_rows`, in the language
+    of the request): from the cache, else `render()` and keep it."""
+    key = content_key(prefix, [translation.get_language(), *parts])
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, ROW_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own renderer's output

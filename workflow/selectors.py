@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -21,6 +21,8 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+
+from sop_portal.rendered import kept_html
 
 from . import lanes, row_urls, statistics
 from .clock import WorkingCalendar, format_working_duration
@@ -564,6 +566,7 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
     )
     step_views = cycle_steps(cycle, records, len(statuses))
     marks = {v.step.number: StepMark(v.status, v.label, v.details) for v in step_views}
+    title = _("Diagram alir siklus %(title)s") % {"title": cycle.title}
     return {
         **pending_step_context(cycle, statuses),
         "cycle": cycle,
@@ -577,14 +580,31 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
         "team_step": next((s for s in steps if s.has_capability(NAMES_TEAM)), None),
         "unit_step": next((s for s in steps if s.is_per_unit), None),
         "actions": cycle_actions(cycle, user),
-        "flowchart": render_procedure(
-            list(definition_of(cycle.sop).lanes),
-            list(cycle.steps.values()),
-            marks,
-            mutu_baku=False,
-            title=_("Diagram alir siklus %(title)s") % {"title": cycle.title},
+        # The chart shows the revision's lanes and steps, the marks and the title: drawn once.
+        "flowchart": kept_html(
+            "flowchart",
+            [
+                cycle.sop_id,
+                cycle.sop.version,
+                title,
+                [(number, astuple(mark)) for number, mark in marks.items()],
+            ],
+            lambda: render_procedure(
+                list(definition_of(cycle.sop).lanes),
+                list(cycle.steps.values()),
+                marks,
+                mutu_baku=False,
+                title=title,
+            ),
         ),
     }
+
+
+def record_shown(record: StepRecord) -> list[object]:
+    """Every value a record of the history shows (workflow/_record.html), the key of its kept
+    HTML: the record's own hash covers all of its fields (records never change), and its unit's
+    name is read from the unit."""
+    return [record.pk, record.hash, str(record.unit) if record.unit_id else None]
 
 
 # --- the SOP book -------------------------------------------------------------------------------

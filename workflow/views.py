@@ -93,6 +93,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle: progress, flowchart, timeline, unit reports, documents and my actions."""
     cycle = _visible_cycle(request, pk)
     context = selectors.cycle_page(cycle, request.user)
+    records = context["records"]
+    html = rendered_rows("workflow/_record.html", records, selectors.record_shown)
+    context["record_entries"] = list(zip(records, html, strict=True))
     context["sections"] = extensions.cycle_sections()
     context["queued"] = tasks.notice_for(cycle, request.user)
     return render(request, "workflow/cycle_detail.html", context)

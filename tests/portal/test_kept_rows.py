@@ -113,3 +113,44 @@ def test_new_code_gives_every_row_a_new_key(monkeypatch):
     before = rendered.content_key("row", ["workflow/_cycle_row.html", "id", 1])
     monkeypatch.setattr(rendered, "code_version", lambda: "the next release")
     assert rendered.content_key("row", ["workflow/_cycle_row.html", "id", 1]) != before
+
+
+def _cycle_page(client, cycle) -> dict:
+    return client.get(f"/cycles/{cycle.pk}/").context
+
+
+def test_a_kept_history_is_the_history_rendered_afresh(people, login, cycle_at):
+    cycle = cycle_at(State.for_step(6))
+    client = login(people["inspektur"])
+    fresh = [str(html) for _record, html in _cycle_page(client, cycle)["record_entries"]]
+    kept = [str(html) for _record, html in _cycle_page(client, cycle)["record_entries"]]
+    assert kept == fresh
+    assert len(kept) == cycle.records.count()
+
+
+def test_a_unit_renamed_shows_its_new_name_in_the_kept_history(people, login, cycle_at):
+    cycle = cycle_at(State.for_step(6))
+    client = login(people["inspektur"])
+    client.get(f"/cycles/{cycle.pk}/")
+    unit = people["irban1"].unit
+    unit.name = "Inspektur Pembantu Wilayah I (nama baru)"
+    unit.save()
+    history = [str(html) for _record, html in _cycle_page(client, cycle)["record_entries"]]
+    assert any("(nama baru)" in html for html in history)
+
+
+def test_the_kept_history_still_offers_its_actor_the_correction(people, login, cycle_at):
+    cycle = cycle_at(State.for_step(3))
+    login(people["staf"]).get(f"/cycles/{cycle.pk}/")  # kept by someone who may not correct
+    page = login(people["sekretaris"]).get(f"/cycles/{cycle.pk}/").content.decode()
+    assert "Koreksi catatan ini" in page
+
+
+def test_the_kept_flowchart_follows_the_cycle_to_its_next_step(people, login, cycle_at):
+    cycle = cycle_at(State.for_step(2))
+    client = login(people["inspektur"])
+    before = str(_cycle_page(client, cycle)["flowchart"])
+    run(cycle, "complete_step_2", people["sekretaris"], team=[people["tim1"], people["tim2"]])
+    after = str(_cycle_page(client, cycle)["flowchart"])
+    assert after != before
+    assert str(_cycle_page(client, cycle)["flowchart"]) == after

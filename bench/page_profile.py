@@ -49,7 +49,9 @@ def pages(ids: dict[str, object]) -> list[Page]:
         Page("cycle list", "staf1", "/cycles/"),
         Page("cycle list filtered", "staf1", f"/cycles/?sop={plan}&state=open&late=1"),
         Page("cycle list by year", "staf1", "/cycles/?year=2024&state=completed"),
-        Page("cycle list searched", "staf1", "/cycles/?q=uji+17"),
+        # A word in a page of titles or more at every size, and one title of its own.
+        Page("cycle list searched", "staf1", "/cycles/?q=uji+1"),
+        Page("cycle list, one title", "staf1", "/cycles/?q=uji+777%29"),
         Page("cycle page", "inspektur", f"/cycles/{ids['step_5']}/"),
         Page("dashboard (per SOP)", "inspektur", f"/dashboard/?sop={plan}"),
         Page("dashboard (first SOP)", "sekretaris", "/dashboard/"),

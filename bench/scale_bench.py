@@ -260,6 +260,10 @@ def report(results: list[SizeResult]) -> None:
     names = list(results[0].in_process)
     print()
     print("Pages under load: gunicorn 2 workers, DEBUG off, PostgreSQL, wrk 16 connections")
+    if os.environ.get("REDIS_URL"):
+        print("Cache and sessions: Redis (REDIS_URL), sessions cached_db")
+    else:
+        print("Cache: local memory per worker; sessions in the database (no REDIS_URL)")
     head = f"{'page':<24}"
     for r in results:
         head += f" | {f'{r.size:,} cycles: req/s':>20} {'floor':>6} {'p50':>6} {'p95':>6}"

@@ -700,11 +700,16 @@ def open_cycle_figures(user: User, now: datetime) -> OpenCycleFigures:
     return OpenCycleFigures(counts, late)
 
 
-def sop_overview(user: User, figures: OpenCycleFigures | None = None) -> list[dict]:
+def sop_overview(
+    user: User,
+    figures: OpenCycleFigures | None = None,
+    sops: list[SopDefinition] | None = None,
+) -> list[dict]:
     """Per SOP in force: cycles running, late, and the on-time rate of its steps (four queries,
-    or two given the `figures`, whatever the number of SOPs and cycles: the kept figures, and
-    the open cycles not late yet)."""
-    sops = sop_choices()
+    fewer given the `figures` and the `sops` in force, whatever the number of SOPs and cycles:
+    the kept figures, and the open cycles not late yet)."""
+    if sops is None:
+        sops = sop_choices()
     if not may_see_cycles(user):
         return [{"sop": sop, "open": 0, "late": 0, "n": 0, "rate": None} for sop in sops]
     if figures is None:
@@ -741,6 +746,15 @@ def sop_overview(user: User, figures: OpenCycleFigures | None = None) -> list[di
 def may_see_dashboard(user: User) -> bool:
     """The dashboard is for the Inspektur and the Sekretaris."""
     return user.is_authenticated and user.has_role(Role.INSPEKTUR, Role.SEKRETARIS)
+
+
+def sop_in_force(sops: list[SopDefinition], code: object) -> SopDefinition | None:
+    """Of the SOPs in force (`sop_choices`), the one whose code is asked, else the first (the
+    office's own before the examples); None when the code names none of them."""
+    asked = search_text(code, 50)
+    if asked:
+        return next((sop for sop in sops if sop.code == asked), None)
+    return sops[0] if sops else None
 
 
 def step_statistics(sop: SopDefinition, steps: list[SopStep] | None = None) -> list[dict]:
@@ -804,7 +818,7 @@ def lane_statistics(per_step: list[dict]) -> list[dict]:
 DASHBOARD_LIST = 15
 
 
-def dashboard(user: User, sop: SopDefinition) -> dict:
+def dashboard(user: User, sop: SopDefinition, sops: list[SopDefinition] | None = None) -> dict:
     """The Inspektur's view of one SOP: counts by state, what waits for the Inspektur, late
     steps (the step its Peringatan names first), time used per step and on-time rates; a fixed
     query count whatever the number of cycles and SOPs."""
@@ -885,7 +899,7 @@ def dashboard(user: User, sop: SopDefinition) -> dict:
         "per_lane": lane_statistics(per_step),
         "chart": median_chart(per_step),
         "chart_rows": [{"step": row["step"], "figures": median_figures(row)} for row in per_step],
-        "overview": sop_overview(user, figures),
+        "overview": sop_overview(user, figures, sops),
     }
 
 

@@ -17,7 +17,7 @@ from sop_portal.rendered import rendered_rows
 
 from . import extensions, lanes, selectors, services, tasks
 from .forms import StartCycleForm, step_form_class
-from .models import REPORT, Cycle, QueuedTransition, SopDefinition, StepRecord, parse_action
+from .models import REPORT, Cycle, QueuedTransition, StepRecord, parse_action
 from .templatetags.portal import long_datetime
 
 
@@ -256,25 +256,17 @@ def record_correct(request: HttpRequest, pk: int, record_id: int) -> HttpRespons
     return redirect(reverse("workflow:cycle", args=[cycle.pk]) + f"#record-{record.seq}")
 
 
-def _published_sop(code: str | None) -> SopDefinition:
-    """The SOP in force with `code`, or the first in force when none is named (404 if none)."""
-    sops = SopDefinition.objects.published()
-    if code:
-        return get_object_or_404(sops, code=code)
-    sop = sops.order_by("is_example", "name", "code").first()
-    if sop is None:
-        raise Http404
-    return sop
-
-
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The Inspektur's and the Sekretaris's overview of every SOP, and of one of them."""
     if not selectors.may_see_dashboard(request.user):
         raise PermissionDenied
-    sop = _published_sop(selectors.search_text(request.GET.get("sop"), 50))
-    context = selectors.dashboard(request.user, sop)
+    sops = selectors.sop_choices()
+    sop = selectors.sop_in_force(sops, request.GET.get("sop"))
+    if sop is None:
+        raise Http404
+    context = selectors.dashboard(request.user, sop, sops)
     return render(request, "workflow/dashboard.html", context)
 
 

@@ -1,11 +1,13 @@
 """Every main page at 1,000 and 100,000 cycles on PostgreSQL, served as in production, beside
 the hello-world floor (/healthz/) of the same run.
 
-For each size: a fresh database, the demo and the cycles (the generator's time is a figure), each
-page's in-process cost (milliseconds, SQL queries: bench/page_profile.py), then gunicorn with two
-workers and DEBUG off, a session signed in per person, and wrk with 16 connections against each
-page (req/s, share of the floor, p50 and p95). One table at the end, with the ratio between the
-smallest and the largest size. Prints, never asserts.
+For each size: a fresh database, the demo and the cycles (the generator's time is a figure) and
+each page's in-process cost (milliseconds, SQL queries: bench/page_profile.py). Then a gunicorn per
+size (two workers, DEBUG off), a session signed in per person, and wrk with 16 connections against
+each page at every size back to back, then again in reverse order (A B B A): the machine's drift
+over the minutes falls on both sizes alike (req/s, share of the floor, p50 and p95, the mean of the
+two runs). One table at the end, with the ratio between the smallest and the largest size.
+Prints, never asserts.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/sop_bench .venv/bin/python bench/scale_bench.py
      [SIZE ...]   (or SCALE_BENCH_SIZES=1000,10000; default 1000,100000)
@@ -20,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -164,14 +167,14 @@ class SizeResult:
 
     size: int
     generator_seconds: float
+    prod_env: dict[str, str] = field(default_factory=dict)
     in_process: dict[str, dict] = field(default_factory=dict)
     load: dict[str, Load] = field(default_factory=dict)
     note: str = ""
 
 
-def run_size(size: int, server: str, base_name: str, tmp: Path, seconds: int) -> SizeResult:
-    name = f"{base_name}_scale_{size}"
-    url = fresh_database(server, name)
+def prepare_size(size: int, url: str, tmp: Path) -> SizeResult:
+    """Demo and `size` cycles in the fresh database `url`, each page's in-process cost."""
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -189,69 +192,94 @@ def run_size(size: int, server: str, base_name: str, tmp: Path, seconds: int) ->
         "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
     }
-    try:
-        manage(dev, "migrate", "--noinput")
-        manage(dev, "create_signing_cert")
-        manage(dev, "seed_demo")
-        seconds_taken = generate_cycles(dev, size)
-        print(f"{size} cycles: generate_cycles {size} in {seconds_taken:.1f} s", flush=True)
-        result = SizeResult(size, seconds_taken)
-        profile = subprocess.run(  # noqa: S603 - our own script
-            [PYTHON, str(ROOT / "bench" / "page_profile.py"), "--json"],
-            env=prod,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        in_process = json.loads(profile.stdout.strip().splitlines()[-1])
-        result.in_process = {row["name"]: row for row in in_process["pages"]}
-        if shutil.which("wrk") is None:
-            result.note = "wrk missing (apt-get install wrk): load not measured"
-            return result
-        manage(prod, "collectstatic", "--noinput")
-        result.load = serve_and_load(prod, in_process["pages"], seconds, tmp)
-        return result
-    finally:
-        if not os.environ.get("SCALE_BENCH_KEEP"):
-            drop_database(server, name)
+    manage(dev, "migrate", "--noinput")
+    manage(dev, "create_signing_cert")
+    manage(dev, "seed_demo")
+    seconds_taken = generate_cycles(dev, size)
+    print(f"{size} cycles: generate_cycles {size} in {seconds_taken:.1f} s", flush=True)
+    result = SizeResult(size, seconds_taken, prod_env=prod)
+    profile = subprocess.run(  # noqa: S603 - our own script
+        [PYTHON, str(ROOT / "bench" / "page_profile.py"), "--json"],
+        env=prod,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    in_process = json.loads(profile.stdout.strip().splitlines()[-1])
+    result.in_process = {row["name"]: row for row in in_process["pages"]}
+    return result
 
 
-def serve_and_load(env: dict[str, str], pages: list[dict], seconds: int, tmp: Path) -> dict:
+# --- under load ------------------------------------------------------------------------------
+@dataclass
+class Served:
+    """A gunicorn serving one size's database, and a signed-in cookie per person."""
+
+    result: SizeResult
+    base: str
+    process: subprocess.Popen
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+def serve(result: SizeResult, people: set[str]) -> Served:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    script = tmp / "percentiles.lua"
-    script.write_text(WRK_SCRIPT)
-    server = subprocess.Popen(  # noqa: S603 - gunicorn from this venv
+    process = subprocess.Popen(  # noqa: S603 - gunicorn from this venv
         [PYTHON, "-m", "gunicorn", "sop_portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
         cwd=ROOT,
-        env=env,
+        env=result.prod_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    loads = {}
+    served = Served(result, base, process)
+    wait_for(base + "/healthz/")
+    served.cookies = {person: sign_in(base, person) for person in people}
+    return served
+
+
+def load_all(results: list[SizeResult], seconds: int, tmp: Path) -> None:
+    """Each page under load at every size, the sizes back to back and then in reverse order
+    (A B B A): the machine drifts over minutes, and a page's sizes measured far apart would
+    compare the drift, not the page. A size's figures are the mean of its two runs."""
+    script = tmp / "percentiles.lua"
+    script.write_text(WRK_SCRIPT)
+    pages = list(results[0].in_process.values())
+    people = {page["person"] for page in pages if page["person"]}
+    manage(results[0].prod_env, "collectstatic", "--noinput")
+    servers = []
     try:
-        wait_for(base + "/healthz/")
-        cookies = {
-            person: sign_in(base, person) for person in {p["person"] for p in pages} if person
-        }
+        for result in results:
+            servers.append(serve(result, people))
         for page in pages:
-            cookie = cookies.get(page["person"])
-            status = status_of(base + page["path"], cookie)
-            if status != 200:
-                print(f"  {page['name']}: HTTP {status}, not loaded", flush=True)
-                continue
-            wrk(base + page["path"], cookie, 1, script)  # warm both workers
-            loads[page["name"]] = wrk(base + page["path"], cookie, seconds, script)
-            load = loads[page["name"]]
-            print(
-                f"  {page['name']:<24} {load.rps:>8.1f} req/s  p50 {load.p50_ms:>7.1f} ms  "
-                f"p95 {load.p95_ms:>7.1f} ms",
-                flush=True,
-            )
+            runs: dict[int, list[Load]] = {}
+            for served in [*servers, *reversed(servers)]:
+                url, cookie = served.base + page["path"], served.cookies.get(page["person"])
+                status = status_of(url, cookie)
+                if status != 200:
+                    print(f"  {page['name']}: HTTP {status}, not loaded", flush=True)
+                    break
+                wrk(url, cookie, 1, script)  # warm both workers
+                runs.setdefault(served.result.size, []).append(wrk(url, cookie, seconds, script))
+            for served in servers:
+                measured = runs.get(served.result.size)
+                if not measured or len(measured) < 2:
+                    continue
+                load = Load(
+                    rps=statistics.mean(run.rps for run in measured),
+                    p50_ms=statistics.mean(run.p50_ms for run in measured),
+                    p95_ms=statistics.mean(run.p95_ms for run in measured),
+                    failed=sum(run.failed for run in measured),
+                )
+                served.result.load[page["name"]] = load
+                print(
+                    f"  {page['name']:<24} {served.result.size:>7,} cycles {load.rps:>8.1f} req/s"
+                    f"  p50 {load.p50_ms:>7.1f} ms  p95 {load.p95_ms:>7.1f} ms",
+                    flush=True,
+                )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return loads
+        for served in servers:
+            served.process.terminate()
+            served.process.wait(timeout=30)
 
 
 # --- the table -------------------------------------------------------------------------------
@@ -315,8 +343,21 @@ def main() -> None:
     server, base_name = server_and_name(url)
     seconds = int(os.environ.get("SCALE_BENCH_SECONDS", "5"))
     tmp = Path(tempfile.mkdtemp(prefix="sop-scale-"))
-    results = [run_size(size, server, base_name, tmp, seconds) for size in sizes()]
-    report(results)
+    names = {size: f"{base_name}_scale_{size}" for size in sizes()}
+    try:
+        results = [
+            prepare_size(size, fresh_database(server, name), tmp) for size, name in names.items()
+        ]
+        if shutil.which("wrk") is None:
+            for result in results:
+                result.note = "wrk missing (apt-get install wrk): load not measured"
+        else:
+            load_all(results, seconds, tmp)
+        report(results)
+    finally:
+        if not os.environ.get("SCALE_BENCH_KEEP"):
+            for name in names.values():
+                drop_database(server, name)
 
 
 if __name__ == "__main__":

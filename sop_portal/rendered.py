@@ -68,8 +68,9 @@ def rendered_rows(
     """Each of `rows` rendered with `template_name` (as `row`), kept rows from the cache.
 
     `shown(row)` names every value the row's template shows, or decides on: two rows with equal
-    values must render the same HTML, whoever asks. `prepare(missing)` reads what only the rows
-    to render need (one query for all of them), before they are rendered.
+    values must render the same HTML, whoever asks (the template sees `row` and nothing of the
+    request). `prepare(missing)` reads what only the rows to render need (one query for all of
+    them), before they are rendered.
     """
     language = translation.get_language()
     keys = [content_key("row", [template_name, language, *shown(row)]) for row in rows]

@@ -24,6 +24,10 @@ def cycle_documents(context, cycle: Cycle, user: User) -> dict[str, Any]:
         steps.setdefault(artefact.step_number, []).append(artefact)
     may_upload = services.may_upload(cycle, user)
     document = selectors.measurement_document(cycle)
+    has_table = services.has_measurement_table(cycle)
+    archive = selectors.archive_record(cycle)
+    # The table's rows are counted only where there is a table, and the copies handed out
+    # read only once the paper original is archived: the panel shows them nowhere else.
     return {
         "cycle": cycle,
         "user": user,
@@ -31,13 +35,15 @@ def cycle_documents(context, cycle: Cycle, user: User) -> dict[str, Any]:
         "artefacts_by_step": sorted(steps.items()),
         "may_upload": may_upload,
         "upload_form": ArtefactUploadForm(step=cycle.current_step) if may_upload else None,
-        "has_table": services.has_measurement_table(cycle),
+        "has_table": has_table,
         "may_edit_measurements": services.may_edit_measurements(cycle, user),
-        "row_count": cycle.measurement_rows.count(),
+        "row_count": cycle.measurement_rows.count() if has_table else 0,
         "document": document,
         "verify_url": services.verify_url(document.token) if document else "",
-        "archive": selectors.archive_record(cycle),
-        "distributions": list(Distribution.objects.filter(cycle=cycle).select_related("unit")),
+        "archive": archive,
+        "distributions": list(Distribution.objects.filter(cycle=cycle).select_related("unit"))
+        if archive
+        else [],
     }
 
 

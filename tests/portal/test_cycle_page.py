@@ -74,3 +74,17 @@ def test_inspektur_sees_at_step_5_which_units_have_not_reported(people, login, c
     for unit in ("Irban I", "Irban II", "Irban IV"):
         assert f"{unit}: belum melapor" in box
     assert f"Irban III: dilaporkan oleh {people['irban3'].full_name}" in box
+
+
+def test_the_cycle_page_reads_the_copies_handed_out_only_once_the_original_is_archived(
+    people, login, cycle_at
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cycle = cycle_at(State.for_step(5))
+    client = login(people["inspektur"])
+    client.get(f"/cycles/{cycle.pk}/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/cycles/{cycle.pk}/").status_code == 200
+    assert not any("documents_distribution" in q["sql"] for q in ctx.captured_queries)

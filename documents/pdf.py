@@ -22,12 +22,11 @@ from typing import Any
 from urllib.request import url2pathname
 
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from sop_portal.rendered import content_key
+from sop_portal.rendered import content_key, kept
 
 
 class PdfLimitExceeded(Exception):
@@ -175,15 +174,16 @@ def cached_pdf(key_parts: Sequence[object], render: Callable[[], bytes]) -> byte
 
     `key_parts` must name everything the document shows (values that JSON or str() spell out
     fully): two requests with equal parts get the same bytes. Access is checked by the caller,
-    before this is called.
+    before this is called. A request for a PDF that another one is rendering waits for it, at most
+    as long as a rendering may take (settings.PDF_MAX_SECONDS).
     """
-    key = content_key("pdf", key_parts)
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render()
-        if len(pdf) <= PDF_CACHE_MAX_BYTES:
-            cache.set(key, pdf, PDF_CACHE_SECONDS)
-    return pdf
+    return kept(
+        content_key("pdf", key_parts),
+        render,
+        max_bytes=PDF_CACHE_MAX_BYTES,
+        timeout=PDF_CACHE_SECONDS,
+        single_flight=settings.PDF_MAX_SECONDS,
+    )
 
 
 def qr_data_uri(url: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import time
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 Row = TypeVar("Row")
+Piece = TypeVar("Piece", str, bytes)
 
 # Keys change with their content; the timeout only frees what nobody asks for any more.
 ROW_CACHE_SECONDS = 24 * 60 * 60
@@ -91,12 +93,50 @@ def rendered_rows(
     return result
 
 
+def kept(
+    key: str,
+    render: Callable[[], Piece],
+    *,
+    max_bytes: int | None = None,
+    timeout: int = ROW_CACHE_SECONDS,
+    single_flight: float = 0,
+) -> Piece:
+    """The piece kept under `key` (a `content_key`), else `render()` and keep it.
+
+    A piece over `max_bytes` is rendered every time (an entry is held in memory, in every worker
+    with the local-memory cache). With `single_flight` seconds, one request renders a missing
+    piece while the others asking for it wait for it, up to that long, then render it
+    themselves: a PDF that ten people open at once is laid out once, not ten times.
+    """
+    piece = cache.get(key)
+    if piece is not None:
+        return piece
+    lock = f"{key}:rendering"
+    if single_flight and not cache.add(lock, 1, timeout=max(1, round(single_flight))):
+        deadline = time.monotonic() + single_flight
+        while time.monotonic() < deadline:
+            time.sleep(SINGLE_FLIGHT_POLL_SECONDS)
+            piece = cache.get(key)
+            if piece is not None:
+                return piece
+            if cache.get(lock) is None:  # the renderer failed or its piece was too large
+                break
+    try:
+        piece = render()
+        if max_bytes is None or len(piece) <= max_bytes:
+            cache.set(key, piece, timeout)
+    finally:
+        if single_flight:
+            cache.delete(lock)
+    return piece
+
+
+# How often a request waiting for another's rendering looks for the piece.
+SINGLE_FLIGHT_POLL_SECONDS = 0.05
+
+
 def kept_html(prefix: str, parts: Sequence[object], render: Callable[[], str]) -> SafeString:
     """The HTML that `parts` name (everything it shows, as for `rendered_rows`, in the language
     of the request): from the cache, else `render()` and keep it."""
     key = content_key(prefix, [translation.get_language(), *parts])
-    html = cache.get(key)
-    if html is None:
-        html = str(render())
-        cache.set(key, html, ROW_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our own renderer's output
+    return mark_safe(kept(key, lambda: str(render())))  # noqa: S308 - our own renderer's output

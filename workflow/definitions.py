@@ -48,25 +48,49 @@ _lock = threading.Lock()
 def definition_of(sop: SopDefinition) -> Definition:
     """The lanes and steps of the revision `sop`, from this process's memory while its version
     holds, else read (two queries) and kept."""
-    cached = _cache.get(sop.pk)
-    if cached is not None and cached.version == sop.version:
-        return cached
-    lanes = list(SopLane.objects.filter(sop_id=sop.pk).order_by("order", "pk"))
-    by_id = {lane.pk: lane for lane in lanes}
-    steps = list(SopStep.objects.filter(sop_id=sop.pk).order_by("number"))
-    for step in steps:
+    return definitions_at({sop.pk: sop.version})[sop.pk]
+
+
+def definitions_at(versions: Mapping[int, str]) -> dict[int, Definition]:
+    """The definitions of the revisions `versions` names (id: version), those this process does
+    not hold at that version read together (two queries), whatever their number."""
+    found: dict[int, Definition] = {}
+    stale = []
+    for sop_id, version in versions.items():
+        cached = _cache.get(sop_id)
+        if cached is not None and cached.version == version:
+            found[sop_id] = cached
+        else:
+            stale.append(sop_id)
+    if not stale:
+        return found
+    lanes: dict[int, list[SopLane]] = {sop_id: [] for sop_id in stale}
+    by_id = {}
+    for lane in SopLane.objects.filter(sop_id__in=stale).order_by("sop_id", "order", "pk"):
+        lanes[lane.sop_id].append(lane)
+        by_id[lane.pk] = lane
+    steps: dict[int, list[SopStep]] = {sop_id: [] for sop_id in stale}
+    for step in SopStep.objects.filter(sop_id__in=stale).order_by("sop_id", "number"):
         step.lane = by_id[step.lane_id]
-    definition = Definition(
-        sop_id=sop.pk,
-        version=sop.version,
-        lanes=tuple(lanes),
-        steps=MappingProxyType({step.number: step for step in steps}),
-    )
+        steps[step.sop_id].append(step)
     with _lock:
-        if len(_cache) >= MAX_REVISIONS:
+        if len(_cache) + len(stale) > MAX_REVISIONS:
             _cache.clear()
-        _cache[sop.pk] = definition
-    return definition
+        for sop_id in stale:
+            found[sop_id] = _cache[sop_id] = Definition(
+                sop_id=sop_id,
+                version=versions[sop_id],
+                lanes=tuple(lanes[sop_id]),
+                steps=MappingProxyType({step.number: step for step in steps[sop_id]}),
+            )
+    return found
+
+
+def every_definition() -> list[Definition]:
+    """The definitions of every revision of the SOP book (one query, two more for any revision
+    this process does not hold yet): what the inbox looks for waiting steps in."""
+    versions = dict(SopDefinition.objects.order_by().values_list("pk", "version"))
+    return list(definitions_at(versions).values())
 
 
 def forget() -> None:

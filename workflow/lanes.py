@@ -5,7 +5,7 @@ step), or by each unit head for their own unit. Each policy answers three questi
 
 - `holds(lane, cycle, user)`: may this person act in this lane of this cycle now;
 - `waiting(user, steps)`: a Q over Cycle of the cycles whose pending step waits for this person,
-  given `steps`, the ids of the steps whose lane is of this kind and `lanes_for(user)`;
+  given `steps`, the ids of the steps whose lane is of this kind and `serves(lane, user)`;
 - `holders(lane, cycle)`: a Q over User of the people who may act in this lane of this cycle.
 
 The state machine's permission, the inbox, the mails and the measurement table all ask here, and
@@ -14,9 +14,12 @@ one parametrized test checks that the three answers agree for every lane, person
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Cycle, SopLane, SopStep, UnitReport, User
+from .definitions import definitions_at
+from .models import Cycle, SopDefinition, SopLane, SopStep, UnitReport, User
 from .roles import UNIT_HEAD_ROLES
 
 
@@ -45,8 +48,8 @@ class RolePolicy:
     def holds(self, lane: SopLane, cycle: Cycle, user: User) -> bool:
         return _active(user) and user.has_role(lane.role)
 
-    def lanes_for(self, user: User) -> Q:
-        return Q(holder=self.holder, role__in=sorted(user.role_names))
+    def serves(self, lane: SopLane, user: User) -> bool:
+        return lane.role in user.role_names
 
     def waiting(self, user: User, steps: list[int]) -> Q:
         return Q(pending_step_id__in=steps)
@@ -63,8 +66,8 @@ class TeamPolicy:
     def holds(self, lane: SopLane, cycle: Cycle, user: User) -> bool:
         return _active(user) and user.pk in cycle.team_ids
 
-    def lanes_for(self, user: User) -> Q:
-        return Q(holder=self.holder)
+    def serves(self, lane: SopLane, user: User) -> bool:
+        return True
 
     def waiting(self, user: User, steps: list[int]) -> Q:
         # EXISTS rather than a join: no duplicate rows, so no DISTINCT over the whole table.
@@ -87,8 +90,8 @@ class UnitHeadPolicy:
     def holds(self, lane: SopLane, cycle: Cycle, user: User) -> bool:
         return self.is_unit_head(user) and user.unit_id not in cycle.reported_unit_ids
 
-    def lanes_for(self, user: User) -> Q:
-        return Q(holder=self.holder)
+    def serves(self, lane: SopLane, user: User) -> bool:
+        return True
 
     def waiting(self, user: User, steps: list[int]) -> Q:
         reported = UnitReport.objects.filter(cycle=OuterRef("pk"), unit_id=user.unit_id)
@@ -119,29 +122,55 @@ def may_act(cycle: Cycle, user: User) -> bool:
     return step is not None and holds_lane(step.lane, cycle, user)
 
 
-def waiting_for(user: User) -> Q:
-    """A Q over Cycle: the open cycles whose pending step waits for `user` (the inbox).
-
-    The steps come first, in one query of the SOP book's steps: the cycles are then found by
-    `pending_step` in the index, only among those waiting at these steps, and the team and unit
-    checks probe one row each, whatever the number of cycles that ended before.
+def waiting_steps(user: User) -> dict[int, SopStep]:
+    """The steps of the SOP book that wait for `user` when a cycle is pending at them (by id),
+    whatever the cycle: the lanes of `user`'s roles, every team lane, and for a unit head every
+    unit lane (the cycle then decides). One query of the revisions' versions; the steps come from
+    this process's definitions, the answer from its memory for the same roles and versions.
     """
     if not _active(user):
-        return Q(pk__in=[])
-    policies = [POLICIES[SopLane.Holder.ROLE], POLICIES[SopLane.Holder.TEAM]]
-    if UnitHeadPolicy.is_unit_head(user):
-        policies.append(POLICIES[SopLane.Holder.UNIT_HEAD])
-    lanes = Q(pk__in=[])
-    for policy in policies:
-        lanes |= policy.lanes_for(user)
-    steps: dict[str, list[int]] = {policy.holder: [] for policy in policies}
-    for pk, holder in SopStep.objects.filter(lane__in=SopLane.objects.filter(lanes)).values_list(
-        "pk", "lane__holder"
-    ):
-        steps[holder].append(pk)
+        return {}
+    versions = dict(SopDefinition.objects.order_by().values_list("pk", "version"))
+    unit_head = UnitHeadPolicy.is_unit_head(user)
+    memo_key = (frozenset(versions.items()), frozenset(user.role_names), unit_head)
+    steps = _waiting_memo.get(memo_key)
+    if steps is None:
+        holders = {SopLane.Holder.ROLE, SopLane.Holder.TEAM}
+        if unit_head:
+            holders.add(SopLane.Holder.UNIT_HEAD)
+        steps = {
+            step.pk: step
+            for definition in definitions_at(versions).values()
+            for step in definition.steps.values()
+            if step.lane.holder in holders and POLICIES[step.lane.holder].serves(step.lane, user)
+        }
+        if len(_waiting_memo) >= WAITING_MEMO_SIZE:
+            _waiting_memo.clear()
+        _waiting_memo[memo_key] = steps
+    return steps
+
+
+# The waiting steps per roles and versions: a few dozen role sets in an office.
+WAITING_MEMO_SIZE = 256
+_waiting_memo: dict[tuple, dict[int, SopStep]] = {}
+
+
+def waiting_for(user: User, steps: Mapping[int, SopStep] | None = None) -> Q:
+    """A Q over Cycle: the open cycles whose pending step waits for `user` (the inbox), among
+    `steps` (`waiting_steps(user)` when not given).
+
+    The cycles are found by `pending_step` in the index, only among those waiting at these steps,
+    and the team and unit checks probe one row each, whatever the number of cycles that ended
+    before.
+    """
+    if steps is None:
+        steps = waiting_steps(user)
+    by_holder: dict[str, list[int]] = {}
+    for pk, step in steps.items():
+        by_holder.setdefault(step.lane.holder, []).append(pk)
     query = Q(pk__in=[])
-    for policy in policies:
-        query |= policy.waiting(user, steps[policy.holder])
+    for holder, ids in by_holder.items():
+        query |= POLICIES[holder].waiting(user, sorted(ids))
     return query
 
 

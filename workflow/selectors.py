@@ -56,13 +56,12 @@ def awaiting_user_filter(user: User) -> Q:
     return lanes.waiting_for(user)
 
 
-def cycles_awaiting(user: User) -> QuerySet[Cycle]:
-    """Open cycles whose pending step `user` may act on, most urgent first."""
-    return (
-        Cycle.objects.filter(awaiting_user_filter(user))
-        .select_related("pending_step__lane")
-        .order_by("due_at", "pk")
-    )
+def cycles_awaiting(user: User, steps: dict[int, SopStep] | None = None) -> QuerySet[Cycle]:
+    """Open cycles whose pending step `user` may act on, most urgent first.
+
+    Their steps are not joined: `steps` (`lanes.waiting_steps`) holds each one's pending step.
+    """
+    return Cycle.objects.filter(lanes.waiting_for(user, steps)).order_by("due_at", "pk")
 
 
 # --- who may see a cycle -----------------------------------------------------------------
@@ -269,13 +268,15 @@ def inbox(user: User, page_number: int | str | None = 1) -> dict:
 
     The returns in force are read by `with_returns`, for the items a page renders.
     """
-    paginator = CappedPaginator(cycles_awaiting(user), PAGE_SIZE, page_number, INBOX_COUNT_CAP)
+    steps = lanes.waiting_steps(user)
+    cycles = cycles_awaiting(user, steps)
+    paginator = CappedPaginator(cycles, PAGE_SIZE, page_number, INBOX_COUNT_CAP)
     page = paginator.get_page(page_number)
     now = timezone.now()
     cycle_url, step_url = row_urls.cycle_url(), row_urls.step_url()
     items = []
     for cycle in page:
-        step = cycle.pending_step
+        step = cycle.pending_step = steps[cycle.pending_step_id]
         unit = user.unit if step.is_per_unit else None
         actions = [action_for(name, step, unit) for name in step_actions(step)]
         items.append(
@@ -361,7 +362,7 @@ def cycle_years(user: User) -> list[int]:
 
 def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
     """One page of the cycles `user` may see, filtered by SOP, year, state, lateness and title."""
-    qs = visible_cycles(user).select_related("sop", "pending_step__lane")
+    qs = visible_cycles(user).select_related("sop")
     sop_code = search_text(params.get("sop"), 50)
     year = search_text(params.get("year"), 20)
     state = search_text(params.get("state"), 20)
@@ -401,7 +402,7 @@ def cycle_list(user: User, params, page_number: int | str | None = 1) -> dict:
         {
             "cycle": c,
             "url": cycle_url(c.pk),
-            "step": c.pending_step,
+            "step": c.current_step,
             "late": c.is_late(now),
             "percent": progress_percent(c, len(c.steps)),
         }
@@ -853,7 +854,7 @@ def dashboard(user: User, sop: SopDefinition, sops: list[SopDefinition] | None =
         {
             "cycle": c,
             "url": cycle_url(c.pk),
-            "step": c.pending_step,
+            "step": c.current_step,
             "late": c.is_late(now),
             "actions": [
                 replace(action_for(n, c.pending_step), url=step_url(c.pk, n))

@@ -26,7 +26,7 @@ from sop_portal.rendered import kept_html
 
 from . import lanes, row_urls, statistics
 from .clock import WorkingCalendar, format_working_duration
-from .definitions import definition_of
+from .definitions import definition_of, every_definition
 from .models import (
     CANCEL,
     COMPLETE,
@@ -176,6 +176,19 @@ def returns_in_force(cycle_ids: list[int]) -> dict[int, StepRecord]:
         .filter(seq=F("last_move_seq"), target_state=F("cycle__state"))
     )
     return {record.cycle_id: record for record in returns}
+
+
+def return_in_force(cycle: Cycle, records: list[StepRecord]) -> StepRecord | None:
+    """`returns_in_force` of one cycle, from all its records read already (in order of seq)."""
+    moves = [record for record in records if record.source_state != record.target_state]
+    last = moves[-1] if moves else None
+    if (
+        last is not None
+        and last.kind == StepRecord.Kind.RETURN
+        and last.target_state == cycle.state
+    ):
+        return last
+    return None
 
 
 @dataclass(frozen=True)
@@ -536,11 +549,20 @@ def sop_document(sop: SopDefinition) -> dict:
     return {"sop": sop, "lanes": list(definition.lanes), "steps": definition.ordered_steps}
 
 
-def pending_step_context(cycle: Cycle, statuses: list[UnitReportStatus] | None = None) -> dict:
+def pending_step_context(
+    cycle: Cycle,
+    statuses: list[UnitReportStatus] | None = None,
+    records: list[StepRecord] | None = None,
+) -> dict:
     """What the actors of the pending step must see first: the return that sent the step back
     (who, when, why) and, at step 5, which units have reported (who, when) and which not.
-    `statuses` are the cycle's unit reports when the caller has read them already."""
-    context: dict = {"returned": returns_in_force([cycle.pk]).get(cycle.pk)}
+    `statuses` are the cycle's unit reports, `records` all its records (in order), when the
+    caller has read them already."""
+    if records is None:
+        returned = returns_in_force([cycle.pk]).get(cycle.pk)
+    else:
+        returned = return_in_force(cycle, records)
+    context: dict = {"returned": returned}
     step = cycle.current_step
     if step is not None and step.is_per_unit:
         if statuses is None:
@@ -569,7 +591,7 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
     marks = {v.step.number: StepMark(v.status, v.label, v.details) for v in step_views}
     title = _("Diagram alir siklus %(title)s") % {"title": cycle.title}
     return {
-        **pending_step_context(cycle, statuses),
+        **pending_step_context(cycle, statuses, records),
         "cycle": cycle,
         "step_views": step_views,
         "percent": progress_percent(cycle, len(cycle.steps)),
@@ -839,14 +861,22 @@ def dashboard(user: User, sop: SopDefinition, sops: list[SopDefinition] | None =
         (State.CANCELLED, _("Dibatalkan")),
     ]
     by_state = [(value, label, counts.get(value, 0)) for value, label in by_state]
+    # The lists' steps come from the definitions (each cycle's pending step among them), not
+    # from a join of the steps and lanes on every row.
+    book_steps = {
+        step.pk: step for definition in every_definition() for step in definition.steps.values()
+    }
     # What waits for the Inspektur, in every SOP: the Inspektur approves from here.
-    waiting = list(
-        all_cycles.filter(
-            pending_step__lane__holder=SopLane.Holder.ROLE,
-            pending_step__lane__role=Role.INSPEKTUR,
-        )
-        .select_related("sop", "pending_step__lane")
-        .order_by("due_at", "pk")[:DASHBOARD_LIST]
+    inspektur_steps = [
+        pk
+        for pk, step in book_steps.items()
+        if step.lane.holder == SopLane.Holder.ROLE and step.lane.role == Role.INSPEKTUR
+    ]
+    waiting = with_pending_steps(
+        all_cycles.filter(pending_step_id__in=inspektur_steps)
+        .select_related("sop")
+        .order_by("due_at", "pk")[:DASHBOARD_LIST],
+        book_steps,
     )
     may_act = user.has_role(Role.INSPEKTUR)
     cycle_url, step_url = row_urls.cycle_url(), row_urls.step_url()
@@ -867,9 +897,14 @@ def dashboard(user: User, sop: SopDefinition, sops: list[SopDefinition] | None =
     ]
     # The page shows the first late cycles, those at a warned step first: the first ones of
     # each kind by the due_at index, merged here, never a sort of every late cycle.
-    late_qs = cycles.late(now).select_related("pending_step__lane").order_by("due_at", "pk")
-    warned_late = list(late_qs.filter(pending_step__is_warned=True)[:DASHBOARD_LIST])
-    other_late = list(late_qs.exclude(pending_step__is_warned=True)[:DASHBOARD_LIST])
+    late_qs = cycles.late(now).order_by("due_at", "pk")
+    warned_steps = [pk for pk, step in book_steps.items() if step.is_warned]
+    warned_late = with_pending_steps(
+        late_qs.filter(pending_step_id__in=warned_steps)[:DASHBOARD_LIST], book_steps
+    )
+    other_late = with_pending_steps(
+        late_qs.exclude(pending_step_id__in=warned_steps)[:DASHBOARD_LIST], book_steps
+    )
     late = (warned_late + other_late)[:DASHBOARD_LIST]
     calendar = WorkingCalendar.load()
     overdue = working_time_until(now, [c.due_at for c in late], calendar)
@@ -902,6 +937,17 @@ def dashboard(user: User, sop: SopDefinition, sops: list[SopDefinition] | None =
         "chart_rows": [{"step": row["step"], "figures": median_figures(row)} for row in per_step],
         "overview": sop_overview(user, figures, sops),
     }
+
+
+def with_pending_steps(cycles: QuerySet[Cycle], steps: dict[int, SopStep]) -> list[Cycle]:
+    """The open `cycles`, each with its pending step (and its lane) taken from `steps`; a step
+    of a revision published since `steps` were read is read on its own."""
+    found = list(cycles)
+    for cycle in found:
+        step = steps.get(cycle.pending_step_id)
+        if step is not None:
+            cycle.pending_step = step
+    return found
 
 
 def working_time_until(

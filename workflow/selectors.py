@@ -252,6 +252,21 @@ class CappedPaginator(Paginator):
             asked = 1
         self.limit = max(COUNT_CAP if cap is None else cap, (asked + 5) * per_page)
 
+    def get_page(self, number):
+        """The page `number` as Paginator.get_page; the first page is read first (one row more
+        than it shows), and when that is all there is, its rows are the count: no count query
+        for the many whose inbox or filter fits on one page."""
+        try:
+            first = int(number or 1) == 1
+        except (TypeError, ValueError):
+            first = True
+        if not first or "count" in self.__dict__:
+            return super().get_page(number)
+        rows = list(self.object_list[: self.per_page + 1])
+        if len(rows) <= self.per_page:
+            self.__dict__["count"] = len(rows)
+        return self._get_page(rows[: self.per_page], 1, self)
+
     @cached_property
     def count(self) -> int:
         # COUNT(*) over any limit + 1 rows (one more tells that there are more), in no order:

@@ -118,3 +118,30 @@ def test_a_search_past_the_bound_lists_the_newest_year_first(people, cycles, sma
     context = selectors.cycle_list(people["staf"], {"q": "siklus"})
     assert context["page"].paginator.is_capped
     assert [row["cycle"].pk for row in context["rows"]] == [made[2].pk]
+
+
+def _first_page(page_size: int):
+    paginator = selectors.CappedPaginator(Cycle.objects.order_by("pk"), page_size, 1)
+    return paginator, paginator.get_page(1)
+
+
+def test_a_list_that_fits_on_its_first_page_is_counted_from_its_rows(
+    people, cycles, django_assert_num_queries
+):
+    made = cycles([2026, 2025])
+    with django_assert_num_queries(1):
+        paginator, page = _first_page(2)
+        assert paginator.count == 2
+        assert not page.has_next()
+    assert [cycle.pk for cycle in page] == [made[0].pk, made[1].pk]
+
+
+def test_a_list_longer_than_its_first_page_is_still_counted(
+    people, cycles, django_assert_num_queries
+):
+    made = cycles([2026, 2025, 2024])
+    with django_assert_num_queries(2):
+        paginator, page = _first_page(2)
+        assert paginator.count == 3
+        assert page.has_next()
+    assert [cycle.pk for cycle in page] == [made[0].pk, made[1].pk]

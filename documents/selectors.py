@@ -66,6 +66,10 @@ def cycle_artefacts(cycle: Cycle) -> QuerySet[Artefact]:
 
 
 def archive_record(cycle: Cycle) -> ArchiveRecord | None:
+    """Where the cycle's paper original is filed (none before its last step), from the cycle's
+    own row when it was read with it (select_related)."""
+    if Cycle.archive_record.is_cached(cycle):
+        return getattr(cycle, "archive_record", None)
     return ArchiveRecord.objects.filter(cycle=cycle).first()
 
 

@@ -594,13 +594,16 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
 
     records = list(cycle.records.select_related("unit").order_by("seq"))
     steps = [step for _n, step in sorted(cycle.steps.items())]
-    statuses = unit_report_status([cycle.pk])[cycle.pk]
-    team = list(cycle.team.all())
-    # What the lane checks below would read again: the page has it already.
+    team_step = next((s for s in steps if s.has_capability(NAMES_TEAM)), None)
+    unit_step = next((s for s in steps if s.is_per_unit), None)
+    # An SOP with no per-unit step or no team shows none: those are read only where shown.
+    statuses = unit_report_status([cycle.pk])[cycle.pk] if unit_step else []
+    team = list(cycle.team.all()) if team_step else []
+    # What the lane checks below would read again: the page has it already (None: not read).
     cycle.know_relations(
-        unit_ids=(status.unit.pk for status in statuses),
-        reported_unit_ids=(s.unit.pk for s in statuses if s.report is not None),
-        team_ids=(member.pk for member in team),
+        unit_ids=(status.unit.pk for status in statuses) if unit_step else None,
+        reported_unit_ids=(s.unit.pk for s in statuses if s.report) if unit_step else None,
+        team_ids=(member.pk for member in team) if team_step else None,
     )
     step_views = cycle_steps(cycle, records, len(statuses))
     marks = {v.step.number: StepMark(v.status, v.label, v.details) for v in step_views}
@@ -615,8 +618,8 @@ def cycle_page(cycle: Cycle, user: User) -> dict:
         "correctable": {r.pk for r in records if r.may_be_corrected_by(user)},
         "unit_reports": statuses,
         "team": team,
-        "team_step": next((s for s in steps if s.has_capability(NAMES_TEAM)), None),
-        "unit_step": next((s for s in steps if s.is_per_unit), None),
+        "team_step": team_step,
+        "unit_step": unit_step,
         "actions": cycle_actions(cycle, user),
         # The chart shows the revision's lanes and steps, the marks and the title: drawn once.
         "flowchart": kept_html(

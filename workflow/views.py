@@ -80,8 +80,9 @@ def cycle_start(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/cycle_start.html", {"form": form})
 
 
-def _visible_cycle(request: HttpRequest, pk: int) -> Cycle:
-    cycle = get_object_or_404(Cycle.objects.select_related("sop", "pending_step__lane"), pk=pk)
+def _visible_cycle(request: HttpRequest, pk: int, *related: str) -> Cycle:
+    """The cycle `pk` with its SOP (its steps come from the SOP's definition) and `related`."""
+    cycle = get_object_or_404(Cycle.objects.select_related("sop", *related), pk=pk)
     if not selectors.can_view_cycle(request.user, cycle):
         raise PermissionDenied
     return cycle
@@ -91,7 +92,8 @@ def _visible_cycle(request: HttpRequest, pk: int) -> Cycle:
 @require_GET
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle: progress, flowchart, timeline, unit reports, documents and my actions."""
-    cycle = _visible_cycle(request, pk)
+    # The documents panel shows the archive record (none before the last step): read with it.
+    cycle = _visible_cycle(request, pk, "archive_record__archived_by")
     context = selectors.cycle_page(cycle, request.user)
     records = context["records"]
     html = rendered_rows("workflow/_record.html", records, selectors.record_shown)

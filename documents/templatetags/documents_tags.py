@@ -26,6 +26,8 @@ def cycle_documents(context, cycle: Cycle, user: User) -> dict[str, Any]:
     document = selectors.measurement_document(cycle)
     has_table = services.has_measurement_table(cycle)
     archive = selectors.archive_record(cycle)
+    if archive is not None and document is not None and archive.softfile_id == document.pk:
+        archive.softfile = document  # the softfile is the signed document, read above
     # The table's rows are counted only where there is a table, and the copies handed out
     # read only once the paper original is archived: the panel shows them nowhere else.
     return {

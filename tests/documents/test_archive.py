@@ -111,3 +111,22 @@ def test_the_service_refuses_an_overlong_other_recipient_too(people, at_step_9):
     with pytest.raises(ValidationError, match="paling banyak"):
         run(at_step_9, "complete_step_9", people["staf"], inputs=inputs)
     assert not Distribution.objects.filter(cycle=at_step_9).exists()
+
+
+def test_an_archived_cycle_page_shows_where_the_original_is_filed_read_with_the_cycle(
+    people, at_step_9, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run(at_step_9, "complete_step_9", people["staf"], inputs=archive_inputs())
+    archive = ArchiveRecord.objects.select_related("softfile").get(cycle=at_step_9)
+    client.force_login(people["inspektur"])
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(f"/cycles/{at_step_9.pk}/").content.decode()
+    assert archive.location in page
+    assert archive.softfile.filename in page
+    assert people["staf"].full_name in page
+    read = [q["sql"] for q in ctx.captured_queries]
+    assert not any(sql.startswith('SELECT "documents_archiverecord"') for sql in read)
+    assert not any('"documents_signeddocument"."pdf"' in sql for sql in read)

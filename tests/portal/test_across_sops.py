@@ -152,3 +152,21 @@ def test_a_page_costs_the_same_queries_whatever_the_number_of_sops(people, login
     few = _queries(client, url)
     add_sops(2, 10)
     assert _queries(client, url) == few
+
+
+def test_the_cycle_page_of_an_sop_with_no_team_and_no_unit_step_reads_neither(people, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.workflow.sop_strategies import definition, save_definition, step_spec
+
+    sop = save_definition(definition([step_spec(1, "inspektur"), step_spec(2, "staf")]))
+    cycle = start_cycle(sop=sop, title="Siklus sederhana", year=2026, actor=people["inspektur"])
+    client = login(people["inspektur"])
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(reverse("workflow:cycle", args=[cycle.pk]))
+    assert response.status_code == 200
+    assert "Siklus sederhana" in response.content.decode()
+    read = " ".join(query["sql"] for query in page.captured_queries)
+    assert "workflow_cycle_team" not in read
+    assert "workflow_unitreport" not in read

@@ -997,19 +997,25 @@ class WhoMustAct:
 def who_must_act(cycles: list[Cycle]) -> dict[int, WhoMustAct]:
     """Per cycle: the lane of its pending step and who is in it (the team of the cycle for a
     team lane, the units not yet reported for a unit-head lane, the holders of the role
-    otherwise). The cycles come with `pending_step__lane`.
+    otherwise). The cycles come with their pending step and its lane.
 
-    At most four queries for any list, whatever its length or its steps: the role holders are
-    asked once per role through the lane policy.
+    At most four queries for any list, whatever its length or its steps, and only those of the
+    kinds of lane the list waits in: the role holders are asked once for all roles.
     """
     if not cycles:
         return {}
     ids = [c.pk for c in cycles]
+    by_holder: dict[str, list[int]] = {}
+    for cycle in cycles:
+        by_holder.setdefault(cycle.pending_step.lane.holder, []).append(cycle.pk)
+    # Each kind of lane is read only when some cycle of the list waits in one.
     members: dict[int, list[User]] = {pk: [] for pk in ids}
-    through = Cycle.team.through.objects.filter(cycle_id__in=ids).select_related("user")
-    for row in through.order_by("user__full_name", "user_id"):
-        members[row.cycle_id].append(row.user)
-    statuses = unit_report_status(ids)
+    team_cycles = by_holder.get(SopLane.Holder.TEAM, [])
+    if team_cycles:
+        through = Cycle.team.through.objects.filter(cycle_id__in=team_cycles)
+        for row in through.select_related("user").order_by("user__full_name", "user_id"):
+            members[row.cycle_id].append(row.user)
+    statuses = unit_report_status(by_holder.get(SopLane.Holder.UNIT_HEAD, []))
     roles = {
         c.pending_step.lane.role
         for c in cycles

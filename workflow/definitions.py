@@ -86,11 +86,15 @@ def definitions_at(versions: Mapping[int, str]) -> dict[int, Definition]:
     return found
 
 
+def book_versions() -> dict[int, str]:
+    """The version token of every revision of the SOP book, by id (one query)."""
+    return dict(SopDefinition.objects.order_by().values_list("pk", "version"))
+
+
 def every_definition() -> list[Definition]:
     """The definitions of every revision of the SOP book (one query, two more for any revision
-    this process does not hold yet): what the inbox looks for waiting steps in."""
-    versions = dict(SopDefinition.objects.order_by().values_list("pk", "version"))
-    return list(definitions_at(versions).values())
+    this process does not hold yet): where the lists find the steps their cycles wait at."""
+    return list(definitions_at(book_versions()).values())
 
 
 def forget() -> None:

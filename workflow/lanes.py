@@ -18,8 +18,8 @@ from collections.abc import Mapping
 
 from django.db.models import Exists, OuterRef, Q
 
-from .definitions import definitions_at
-from .models import Cycle, SopDefinition, SopLane, SopStep, UnitReport, User
+from .definitions import book_versions, definitions_at
+from .models import Cycle, SopLane, SopStep, UnitReport, User
 from .roles import UNIT_HEAD_ROLES
 
 
@@ -130,7 +130,7 @@ def waiting_steps(user: User) -> dict[int, SopStep]:
     """
     if not _active(user):
         return {}
-    versions = dict(SopDefinition.objects.order_by().values_list("pk", "version"))
+    versions = book_versions()
     unit_head = UnitHeadPolicy.is_unit_head(user)
     memo_key = (frozenset(versions.items()), frozenset(user.role_names), unit_head)
     steps = _waiting_memo.get(memo_key)

@@ -104,3 +104,22 @@ def test_the_sop_page_reads_the_definition_once_per_version(people):
     assert [lane.order for lane in document["lanes"]] == sorted(
         lane.order for lane in sop.lanes.all()
     )
+
+
+def test_every_revision_is_read_in_three_queries_then_in_one(people):
+    from tests.workflow.sop_strategies import definition, save_definition, step_spec
+
+    for _n in range(4):
+        save_definition(definition([step_spec(1, "inspektur"), step_spec(2, "staf")]))
+    definitions.forget()
+    with CaptureQueriesContext(connection) as first:
+        book = definitions.every_definition()
+    with CaptureQueriesContext(connection) as again:
+        assert definitions.every_definition() == book
+    assert len(first) == 3  # the versions, then every revision's lanes and steps at once
+    assert len(again) == 1  # the versions only
+    assert len(book) == SopDefinition.objects.count()
+    for revision in book:
+        steps = SopStep.objects.filter(sop_id=revision.sop_id).order_by("number")
+        assert [step.pk for step in revision.ordered_steps] == [step.pk for step in steps]
+        assert all(step.lane.sop_id == revision.sop_id for step in revision.ordered_steps)

@@ -34,6 +34,8 @@ _SOURCE_DIRS = ("documents", "workflow", "sop_portal", "templates", "locale")
 _SOURCE_SUFFIXES = {".py", ".html", ".mo"}
 # The installed packages that shape it: the PDF renderer, dates and formats, the holidays.
 _SHAPING_PACKAGES = ("weasyprint", "django", "holidays")
+# How often a request waiting for another's rendering of a piece looks for it.
+SINGLE_FLIGHT_POLL_SECONDS = 0.05
 
 
 @lru_cache(maxsize=1)
@@ -129,10 +131,6 @@ def kept(
         if single_flight:
             cache.delete(lock)
     return piece
-
-
-# How often a request waiting for another's rendering looks for the piece.
-SINGLE_FLIGHT_POLL_SECONDS = 0.05
 
 
 def kept_html(prefix: str, parts: Sequence[object], render: Callable[[], str]) -> SafeString:

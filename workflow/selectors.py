@@ -13,7 +13,6 @@ from django.db.models import (
     Count,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -49,11 +48,6 @@ from .models import (
     parse_action,
 )
 from .roles import Role
-
-
-def awaiting_user_filter(user: User) -> Q:
-    """A filter on Cycle: the cycles whose pending step waits for `user` (the lane policies)."""
-    return lanes.waiting_for(user)
 
 
 def cycles_awaiting(user: User, steps: dict[int, SopStep] | None = None) -> QuerySet[Cycle]:
